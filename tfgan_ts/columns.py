@@ -56,7 +56,8 @@ def _native(value):
 
 def _restore_dtype(values: np.ndarray, dtype: str, name: str) -> pd.Series:
     """Cast decoded values back to the dtype the column had when fitted."""
-    series = pd.Series(values, name=name)
+    values = np.asarray(values)
+    series = pd.Series(values, name=name, dtype=values.dtype)
     try:
         return series.astype(dtype)
     except (TypeError, ValueError):
@@ -264,6 +265,7 @@ class Discrete(Column):
         self.categories_: list | None = None
         self.ordered_: bool = False
         self.missing_from_data_: bool = False
+        self.missing_is_none_: bool = False
 
     @property
     def dim(self) -> int:
@@ -294,6 +296,10 @@ class Discrete(Column):
             except TypeError:
                 cats = uniques
         self.missing_from_data_ = False
+        # an object column whose gaps are all None gets None back (else NaN)
+        self.missing_is_none_ = bool(
+            missing.any() and values.dtype == object and all(v is None for v in values[missing])
+        )
         if missing.any() and None not in cats:
             cats.append(None)
             self.missing_from_data_ = True
@@ -344,7 +350,8 @@ class Discrete(Column):
 
     def from_codes(self, codes: np.ndarray) -> pd.Series:
         lookup = np.empty(len(self.categories_), dtype=object)
-        lookup[:] = [np.nan if c is None else c for c in self.categories_]
+        gap = None if self.missing_is_none_ else np.nan
+        lookup[:] = [gap if c is None else c for c in self.categories_]
         values = lookup[np.asarray(codes, dtype=np.int64)]
         if self.dtype_ == "category":
             present = [c for c in self.categories_ if c is not None]
@@ -359,6 +366,7 @@ class Discrete(Column):
                 "categories_": self.categories_,
                 "ordered_": self.ordered_,
                 "missing_from_data_": self.missing_from_data_,
+                "missing_is_none_": self.missing_is_none_,
                 "dtype_": self.dtype_,
             }
         return config

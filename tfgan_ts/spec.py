@@ -591,9 +591,9 @@ class SequenceSpec:
             return "rows " + ", ".join(str(i) for i in idx)
         parts = []
         for i in idx:
-            where = f"example {prep.ids[prep.ex[i]]!r} "
+            where = f"example {_show(prep.ids[prep.ex[i]])} "
             if self.time is not None:
-                where += f"at {self.time}={prep.frame[self.time].iloc[i]!r}"
+                where += f"at {self.time}={_show(prep.frame[self.time].iloc[i])}"
             else:
                 where += f"at step {prep.pos[i]}"
             parts.append(where)
@@ -626,7 +626,7 @@ class SequenceSpec:
             counts = prep.frame[col.name].groupby(prep.ex).nunique(dropna=False)
             bad = counts.to_numpy() > 1
             if bad.any():
-                ids = [prep.ids[i] for i in counts.index[bad][:5]]
+                ids = ", ".join(_show(prep.ids[i]) for i in counts.index[bad][:5])
                 raise ValueError(
                     f"attribute {col.name!r} is not constant within {int(bad.sum())} example(s), "
                     f"e.g. {self.example_id}={ids}; attributes hold one value per sequence — "
@@ -635,7 +635,7 @@ class SequenceSpec:
 
     def _too_long(self, prep: _Prepared, limit: int):
         bad = np.flatnonzero(prep.lengths > limit)
-        ids = [prep.ids[i] for i in bad[:5]]
+        ids = ", ".join(_show(prep.ids[i]) for i in bad[:5])
         raise ValueError(
             f"{len(bad)} sequence(s) are longer than max_length={limit} (e.g. "
             f"{self.example_id}={ids}, length {int(prep.lengths[bad[0]])}); raise max_length "
@@ -768,7 +768,7 @@ class SequenceSpec:
     def _restore_datetime(self, ns: np.ndarray) -> pd.Series:
         s = pd.Series(ns.astype("datetime64[ns]"), name=self.time)
         if self.time_tz_ is not None:
-            return s.dt.tz_localize("UTC").dt.tz_convert(self.time_tz_)
+            s = s.dt.tz_localize("UTC").dt.tz_convert(self.time_tz_)
         try:
             return s.astype(self.time_dtype_)
         except (TypeError, ValueError):
@@ -852,6 +852,15 @@ class SequenceSpec:
         if len(ex) == n * self.max_length_:
             steps = steps.astype(values.dtype)
         return pd.concat([out, steps], axis=1)
+
+
+def _show(value) -> str:
+    """A value as a user would write it in a message (no numpy reprs)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        return str(value)
+    return repr(value)
 
 
 def _describe(col: Column) -> str:
