@@ -312,12 +312,8 @@ class Discrete(Column):
         """Index of each value in ``categories_``; ValueError for an unseen category."""
         self._require_fitted()
         present = [c for c in self.categories_ if c is not None]
-        raw = values.astype(object) if isinstance(values.dtype, pd.CategoricalDtype) else values
-        if pd.api.types.is_bool_dtype(values.dtype):
-            raw = values.astype(object)
-        codes = pd.Categorical(raw, categories=pd.Index(present, dtype=object)).codes.astype(
-            np.int64
-        )
+        raw = values.astype(object).to_numpy()
+        codes = pd.Index(present, dtype=object).get_indexer(raw).astype(np.int64)
         missing = values.isna().to_numpy()
         unseen = (codes < 0) & ~missing
         if unseen.any():
