@@ -1,0 +1,20 @@
+"""Training machinery shared by every GAN of the library (layer 3): losses, gradient
+penalty, optimizer handling. Written once, used by each model's ``train_step``."""
+
+from .losses import (
+    gradient_penalty,
+    interpolate,
+    wasserstein_critic_loss,
+    wasserstein_generator_loss,
+)
+from .optim import apply_gradients, make_optimizer, prepare_optimizer
+
+__all__ = [
+    "apply_gradients",
+    "gradient_penalty",
+    "interpolate",
+    "make_optimizer",
+    "prepare_optimizer",
+    "wasserstein_critic_loss",
+    "wasserstein_generator_loss",
+]

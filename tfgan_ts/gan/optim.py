@@ -1,0 +1,40 @@
+"""Optimizers for hand-written train steps: defaults, mixed-precision loss scaling and the
+replica scaling a custom step needs under ``tf.distribute``."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+def make_optimizer(optimizer=None, learning_rate: float = 1e-3, beta_1: float = 0.5):
+    """``optimizer`` as given (instance, name or config), else Adam(lr, β1) — the
+    DoppelGANger paper's choice."""
+    if optimizer is None:
+        return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
+    return keras.optimizers.get(optimizer)
+
+
+def prepare_optimizer(optimizer):
+    """Wrap in a LossScaleOptimizer under the ``mixed_float16`` policy (float16 gradients
+    underflow without it)."""
+    policy = keras.mixed_precision.dtype_policy()
+    if policy.compute_dtype == "float16" and not isinstance(
+        optimizer, keras.optimizers.LossScaleOptimizer
+    ):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def apply_gradients(optimizer, tape, loss, variables):
+    """Gradient of ``loss`` (a batch mean on this replica) applied with ``optimizer``.
+
+    Under a distribution strategy the gradients of the replicas are summed, so the loss is
+    divided by the number of replicas to get the gradient of the global mean.
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    scaled = loss / replicas if replicas > 1 else loss
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        scaled = optimizer.scale_loss(scaled)
+    grads = tape.gradient(scaled, variables)
+    optimizer.apply_gradients(zip(grads, variables, strict=True))

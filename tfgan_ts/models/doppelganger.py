@@ -1,0 +1,460 @@
+"""DoppelGANger as a ``keras.Model`` with its own ``train_step`` (WGAN-GP).
+
+Lin, Jain, Wang, Fanti, Sekar: "Using GANs for Sharing Networked Time Series Data:
+Challenges, Initial Promise, and Open Questions", IMC 2020. Defaults follow the paper.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from ..gan import apply_gradients, gradient_penalty, make_optimizer, prepare_optimizer
+from ..gan.losses import wasserstein_critic_loss, wasserstein_generator_loss
+from ..nn.blocks import harden
+from ..nn.doppelganger import (
+    AttributeDiscriminator,
+    AttributeGenerator,
+    Discriminator,
+    FeatureGenerator,
+    MinMaxGenerator,
+)
+from ..sequence_data import SequenceData
+from ..spec import SequenceSpec
+
+_METRICS = ("d_loss", "attr_d_loss", "g_loss", "gp", "attr_gp", "wasserstein")
+
+
+def real_steps(data: SequenceData) -> np.ndarray:
+    """Features with the (continue, end) flag pair appended per step, zero after the end —
+    the form the feature generator emits."""
+    flags = data.gen_flags
+    cont = np.concatenate([flags[:, 1:], np.zeros_like(flags[:, :1])], axis=1)
+    end = flags - cont
+    return np.concatenate([data.features, cont[..., None], end[..., None]], axis=-1).astype(
+        np.float32
+    )
+
+
+@keras.saving.register_keras_serializable(package="tfgan_ts")
+class DoppelGANger(keras.Model):
+    """DoppelGANger for sequences with attributes.
+
+    Args:
+        spec: a :class:`tfgan_ts.SequenceSpec` (fitted on the first ``fit`` if it is not).
+        sample_len: steps emitted per LSTM cell; must divide the spec's max_length.
+        attribute_noise_dim, feature_noise_dim: noise sizes (attribute generator and min/max
+            generator each get ``attribute_noise_dim``; each LSTM cell ``feature_noise_dim``).
+        attribute_units/layers, minmax_units/layers: the two attribute MLPs (3×100).
+        lstm_units/layers: the feature generator (1×100).
+        discriminator_units/layers, attribute_discriminator_units/layers: critics (5×200).
+        use_attribute_discriminator: the auxiliary critic on attributes (paper: on).
+        seed: seeds the training noise.
+    """
+
+    def __init__(
+        self,
+        spec,
+        sample_len: int = 1,
+        attribute_noise_dim: int = 5,
+        feature_noise_dim: int = 5,
+        attribute_units: int = 100,
+        attribute_layers: int = 3,
+        minmax_units: int = 100,
+        minmax_layers: int = 3,
+        lstm_units: int = 100,
+        lstm_layers: int = 1,
+        discriminator_units: int = 200,
+        discriminator_layers: int = 5,
+        attribute_discriminator_units: int = 200,
+        attribute_discriminator_layers: int = 5,
+        use_attribute_discriminator: bool = True,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if isinstance(spec, dict):
+            spec = SequenceSpec.from_config(spec)
+        if not isinstance(spec, SequenceSpec):
+            raise ValueError(f"spec must be a tg.SequenceSpec, got {type(spec).__name__}")
+        sizes = dict(
+            sample_len=sample_len, attribute_noise_dim=attribute_noise_dim,
+            feature_noise_dim=feature_noise_dim, attribute_units=attribute_units,
+            attribute_layers=attribute_layers, minmax_units=minmax_units,
+            minmax_layers=minmax_layers, lstm_units=lstm_units, lstm_layers=lstm_layers,
+            discriminator_units=discriminator_units, discriminator_layers=discriminator_layers,
+            attribute_discriminator_units=attribute_discriminator_units,
+            attribute_discriminator_layers=attribute_discriminator_layers,
+        )
+        for name, value in sizes.items():
+            minimum = 0 if name.endswith("layers") and name != "lstm_layers" else 1
+            if not isinstance(value, (int, np.integer)) or value < minimum:
+                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        self.spec = spec
+        self.sizes = {k: int(v) for k, v in sizes.items()}
+        self.sample_len = int(sample_len)
+        self.use_attribute_discriminator = bool(use_attribute_discriminator)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self._networks_ready = False
+        self._dg_compiled = False
+        self.trackers = [keras.metrics.Mean(name=n) for n in _METRICS]
+        if spec.fitted_:
+            self._make_networks()
+
+    # ------------------------------------------------------------------ networks -----
+    def _make_networks(self):
+        spec, s = self.spec, self.sizes
+        T = spec.max_length_
+        if T % self.sample_len:
+            divisors = [k for k in range(1, T + 1) if T % k == 0]
+            raise ValueError(
+                f"sample_len={self.sample_len} does not divide max_length={T}; choose one of "
+                f"{divisors} or set the spec's max_length to a multiple of sample_len"
+            )
+        self.attr_blocks = [(o.dim, o.activation) for o in spec.attribute_outputs()]
+        self.derived_blocks = [(o.dim, o.activation) for o in spec.derived_outputs()]
+        self.feature_blocks = [(o.dim, o.activation) for o in spec.feature_outputs()]
+        self.attribute_dim = spec.attribute_dim
+        self.derived_dim = spec.derived_dim
+        self.feature_dim = spec.feature_dim
+        self.max_length = T
+        self.cells = T // self.sample_len
+        self.attribute_generator = (
+            AttributeGenerator(self.attr_blocks, s["attribute_units"], s["attribute_layers"],
+                               name="attribute_generator") if self.attribute_dim else None
+        )
+        self.minmax_generator = (
+            MinMaxGenerator(self.derived_blocks, s["minmax_units"], s["minmax_layers"],
+                            name="minmax_generator") if self.derived_dim else None
+        )
+        self.feature_generator = FeatureGenerator(
+            self.feature_blocks, T, self.sample_len, s["lstm_units"], s["lstm_layers"],
+            name="feature_generator")
+        self.discriminator = Discriminator(
+            s["discriminator_units"], s["discriminator_layers"], name="discriminator")
+        self.has_attr_d = self.use_attribute_discriminator and (
+            self.attribute_dim + self.derived_dim > 0)
+        self.attribute_discriminator = (
+            AttributeDiscriminator(s["attribute_discriminator_units"],
+                                   s["attribute_discriminator_layers"],
+                                   name="attribute_discriminator") if self.has_attr_d else None
+        )
+        self._networks_ready = True
+
+    def build(self, input_shape=None):
+        """Create every variable by running the networks once on zeros."""
+        if not self._networks_ready:
+            raise ValueError(
+                "the model's spec is not fitted yet: call model.fit(df) or fit the spec first")
+        z = self._noise(2, seed=0)
+        attr, derived, steps, _ = self._forward(*z)
+        self.discriminator([attr, derived, steps])
+        if self.has_attr_d:
+            self.attribute_discriminator([attr, derived])
+        self.built = True
+
+    def _ensure_ready(self):
+        if not self._networks_ready:
+            self._make_networks()
+        if not self.built:
+            self.build()
+        if not self._dg_compiled:
+            self.compile()
+        for opt, variables in self._optimizer_pairs():
+            if not opt.built:
+                opt.build(variables)
+
+    @property
+    def generator_variables(self):
+        nets = [self.attribute_generator, self.minmax_generator, self.feature_generator]
+        return [v for net in nets if net is not None for v in net.trainable_variables]
+
+    def _optimizer_pairs(self):
+        pairs = [(self.generator_optimizer, self.generator_variables),
+                 (self.discriminator_optimizer, self.discriminator.trainable_variables)]
+        if self.has_attr_d:
+            pairs.append((self.attribute_discriminator_optimizer,
+                          self.attribute_discriminator.trainable_variables))
+        return pairs
+
+    # ------------------------------------------------------------------ forward ------
+    def _noise(self, batch, seed=None):
+        """Noise for a batch: from the model's seed generator, or stateless from ``seed``
+        (an int or a 2-vector), so generation is reproducible."""
+        n_a = self.sizes["attribute_noise_dim"]
+        n_f = self.sizes["feature_noise_dim"]
+        shapes = [(batch, n_a), (batch, n_a), (batch, self.cells, n_f)]
+        if seed is None:
+            return [keras.random.normal(s, seed=self.seed_generator) for s in shapes]
+        if isinstance(seed, (int, np.integer)):
+            seed = tf.constant([int(seed), 0], tf.int64)
+        seed = tf.cast(seed, tf.int64)
+        return [tf.random.stateless_normal(s, seed=seed + tf.constant([0, 7919 * (i + 1)], tf.int64))
+                for i, s in enumerate(shapes)]
+
+    def _forward(self, z_attr, z_minmax, z_feat, attributes=None):
+        """Generator pass. Returns (attributes, derived, steps with flags, mask).
+
+        ``attributes`` (encoded) skips the attribute generator: conditional generation."""
+        batch = tf.shape(z_attr)[0]
+        dtype = self.compute_dtype
+        if attributes is not None:
+            attr = tf.cast(attributes, dtype)
+        elif self.attribute_generator is not None:
+            attr = self.attribute_generator(z_attr)
+        else:
+            attr = tf.zeros([batch, 0], dtype)
+        attr_in = harden(attr, self.attr_blocks) if self.attr_blocks else attr
+        if self.minmax_generator is not None:
+            derived = self.minmax_generator([z_minmax, attr_in])
+        else:
+            derived = tf.zeros([batch, 0], attr.dtype)
+        steps, mask = self.feature_generator([tf.concat([attr_in, derived], -1), z_feat])
+        return attr, derived, steps, mask
+
+    def call(self, inputs, training=False):
+        """``inputs``: [attribute noise, min/max noise, feature noise] → generated
+        (attributes, derived attributes, steps with flags, mask)."""
+        return self._forward(*inputs)
+
+    # ------------------------------------------------------------------ compile ------
+    def compile(
+        self,
+        generator_optimizer=None,
+        discriminator_optimizer=None,
+        attribute_discriminator_optimizer=None,
+        gp_weight: float = 10.0,
+        attribute_gp_weight: float = 10.0,
+        g_attr_d_coef: float = 1.0,
+        d_rounds: int = 1,
+        g_rounds: int = 1,
+        jit_compile: bool = False,
+        steps_per_execution: int = 1,
+    ):
+        """Paper defaults: three Adam(lr 1e-3, β1 0.5), gradient penalty 10 on both critics,
+        attribute-critic weight 1 in the generator loss, one critic and one generator step
+        per batch."""
+        for name, value in (("d_rounds", d_rounds), ("g_rounds", g_rounds)):
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        self.generator_optimizer = prepare_optimizer(make_optimizer(generator_optimizer))
+        self.discriminator_optimizer = prepare_optimizer(make_optimizer(discriminator_optimizer))
+        self.attribute_discriminator_optimizer = prepare_optimizer(
+            make_optimizer(attribute_discriminator_optimizer))
+        self.gp_weight = float(gp_weight)
+        self.attribute_gp_weight = float(attribute_gp_weight)
+        self.g_attr_d_coef = float(g_attr_d_coef)
+        self.d_rounds, self.g_rounds = int(d_rounds), int(g_rounds)
+        self._dg_compile_args = dict(
+            gp_weight=self.gp_weight, attribute_gp_weight=self.attribute_gp_weight,
+            g_attr_d_coef=self.g_attr_d_coef, d_rounds=self.d_rounds, g_rounds=self.g_rounds,
+            jit_compile=bool(jit_compile), steps_per_execution=int(steps_per_execution),
+            generator_optimizer=keras.optimizers.serialize(self.generator_optimizer),
+            discriminator_optimizer=keras.optimizers.serialize(self.discriminator_optimizer),
+            attribute_discriminator_optimizer=keras.optimizers.serialize(
+                self.attribute_discriminator_optimizer),
+        )
+        super().compile(optimizer=self.generator_optimizer, jit_compile=bool(jit_compile),
+                        steps_per_execution=int(steps_per_execution))
+        self._dg_compiled = True
+
+    def get_compile_config(self):
+        return dict(self._dg_compile_args) if self._dg_compiled else None
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for key in ("generator_optimizer", "discriminator_optimizer",
+                    "attribute_discriminator_optimizer"):
+            config[key] = keras.optimizers.deserialize(config[key])
+        self.compile(**config)
+        if self._networks_ready:
+            for opt, variables in self._optimizer_pairs():
+                if not opt.built:
+                    opt.build(variables)
+
+    @property
+    def metrics(self):
+        return list(getattr(self, "trackers", []))
+
+    # ------------------------------------------------------------------ training -----
+    def train_step(self, data):
+        real_a = tf.cast(data["attributes"], self.compute_dtype)
+        real_d = tf.cast(data["derived_attributes"], self.compute_dtype)
+        real_s = tf.cast(data["features"], self.compute_dtype)
+        batch = tf.shape(real_s)[0]
+        real = [real_a, real_d, real_s]
+        for _ in range(self.d_rounds):
+            fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
+            fake = [fake_a, fake_d, fake_s]
+            alpha = keras.random.uniform((batch,), seed=self.seed_generator)
+            with tf.GradientTape() as tape:
+                w_loss = wasserstein_critic_loss(self.discriminator(real), self.discriminator(fake))
+                gp = gradient_penalty(self.discriminator, real, fake, alpha)
+                d_loss = w_loss + self.gp_weight * gp
+            apply_gradients(self.discriminator_optimizer, tape, d_loss,
+                            self.discriminator.trainable_variables)
+            if self.has_attr_d:
+                alpha = keras.random.uniform((batch,), seed=self.seed_generator)
+                with tf.GradientTape() as tape:
+                    ad = self.attribute_discriminator
+                    attr_w = wasserstein_critic_loss(ad(real[:2]), ad(fake[:2]))
+                    attr_gp = gradient_penalty(ad, real[:2], fake[:2], alpha)
+                    attr_d_loss = attr_w + self.attribute_gp_weight * attr_gp
+                apply_gradients(self.attribute_discriminator_optimizer, tape, attr_d_loss,
+                                ad.trainable_variables)
+            else:
+                attr_gp = attr_d_loss = tf.constant(0.0)
+        for _ in range(self.g_rounds):
+            with tf.GradientTape() as tape:
+                fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
+                g_loss = wasserstein_generator_loss(self.discriminator([fake_a, fake_d, fake_s]))
+                if self.has_attr_d:
+                    g_loss += self.g_attr_d_coef * wasserstein_generator_loss(
+                        self.attribute_discriminator([fake_a, fake_d]))
+            apply_gradients(self.generator_optimizer, tape, g_loss, self.generator_variables)
+        values = dict(d_loss=d_loss, attr_d_loss=attr_d_loss, g_loss=g_loss, gp=gp,
+                      attr_gp=attr_gp, wasserstein=-w_loss)
+        for tracker in self.trackers:
+            tracker.update_state(tf.cast(values[tracker.name], tf.float32))
+        return {t.name: t.result() for t in self.trackers}
+
+    def make_dataset(self, x, batch_size: int = 100, shuffle: bool = True, seed=None):
+        """A ``tf.data.Dataset`` of training batches from a DataFrame or SequenceData (fits the
+        spec on a DataFrame if it is not fitted yet). Batches have a fixed size (the last
+        partial batch of each pass is left out; with shuffling, a different one each epoch)."""
+        if isinstance(x, pd.DataFrame):
+            if not self.spec.fitted_:
+                self.spec.fit(x)
+            x = self.spec.transform(x)
+        if not isinstance(x, SequenceData):
+            raise ValueError(
+                "fit takes a long/wide DataFrame, a tg.SequenceData or a tf.data.Dataset "
+                f"from model.make_dataset; got {type(x).__name__}")
+        if not self._networks_ready:
+            self._make_networks()
+        self.spec._check_layout(x)
+        n = len(x)
+        if n == 0:
+            raise ValueError("there are no sequences to train on")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if batch_size > n:
+            warnings.warn(f"batch_size={batch_size} is larger than the {n} training sequences; "
+                          f"using batch_size={n}", stacklevel=2)
+            batch_size = n
+        arrays = {"attributes": x.attributes, "derived_attributes": x.derived_attributes,
+                  "features": real_steps(x)}
+        ds = tf.data.Dataset.from_tensor_slices(arrays)
+        if shuffle:
+            ds = ds.shuffle(n, seed=seed if seed is not None else self.seed,
+                            reshuffle_each_iteration=True)
+        return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+    def fit(self, x=None, epochs: int = 1, batch_size: int = 100, shuffle: bool = True,
+            callbacks=None, verbose="auto", **kwargs):
+        """Train on a long/wide DataFrame (the spec is fitted on it if not yet), a
+        SequenceData, or a tf.data.Dataset from :meth:`make_dataset`. Returns the History
+        (d_loss, attr_d_loss, g_loss, gp, attr_gp, wasserstein per epoch)."""
+        if isinstance(x, tf.data.Dataset):
+            if not self.spec.fitted_:
+                raise ValueError("fit on a tf.data.Dataset needs a fitted spec: spec.fit(df)")
+            dataset = x
+        else:
+            dataset = self.make_dataset(x, batch_size=batch_size, shuffle=shuffle)
+        if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        self._ensure_ready()
+        kwargs.setdefault("shuffle", False)  # the dataset is shuffled already
+        return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose, **kwargs)
+
+    # ------------------------------------------------------------------ generation ---
+    def generate_arrays(self, n: int | None = None, attributes=None, seed=None,
+                        batch_size: int = 1000) -> SequenceData:
+        """Generate ``n`` sequences, or one per row of the ``attributes`` DataFrame
+        (conditional generation), as a SequenceData. The same seed and batch_size give
+        the same sequences."""
+        if not self._networks_ready or not self.built:
+            raise ValueError("the model is not trained yet: call model.fit(...) first")
+        cond = None
+        if attributes is not None:
+            if not self.attribute_dim:
+                raise ValueError("this spec has no attributes to condition on")
+            cond = self.spec.transform_attributes(attributes)
+            if n is not None and n != len(cond):
+                raise ValueError(f"n={n} but {len(cond)} attribute rows were given; pass one")
+            n = len(cond)
+        if n is None or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ValueError(f"n must be a positive integer (number of sequences), got {n!r}")
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**31 - 1))
+        fn = self._generation_function(cond is not None)
+        outs = []
+        for b, start in enumerate(range(0, n, batch_size)):
+            m = min(batch_size, n - start)
+            seed_vec = tf.constant([int(seed), b], tf.int64)
+            args = [tf.constant(m, tf.int32), seed_vec]
+            if cond is not None:
+                args.append(tf.constant(cond[start:start + m]))
+            outs.append([t.numpy() for t in fn(*args)])
+        attr, derived, steps, mask = (np.concatenate(parts) for parts in zip(*outs, strict=True))
+        return SequenceData(
+            attributes=attr.astype(np.float32),
+            derived_attributes=derived.astype(np.float32),
+            features=steps[..., :-2].astype(np.float32),
+            gen_flags=mask,
+            lengths=mask.sum(axis=1).astype(np.int64),
+        )
+
+    def _generation_function(self, conditional: bool):
+        cache = self.__dict__.setdefault("_gen_fns_cache", {})
+        if conditional not in cache:
+            def gen(batch, seed_vec, cond=None):
+                z = self._noise(batch, seed=seed_vec)
+                out = self._forward(*z, attributes=cond)
+                return [tf.cast(t, tf.float32) for t in out]
+
+            cache[conditional] = tf.function(gen, reduce_retracing=True)
+        return cache[conditional]
+
+    def generate(self, n: int | None = None, attributes=None, seed=None, batch_size: int = 1000,
+                 format: str | None = None) -> pd.DataFrame:
+        """Generate sequences as a DataFrame in the training data's format (long or wide),
+        with example ids 0..n-1, generated lengths and timestamps."""
+        data = self.generate_arrays(n, attributes=attributes, seed=seed, batch_size=batch_size)
+        if seed is None:
+            return self.spec.inverse_transform(data, format=format)
+        return self.spec.inverse_transform(data, format=format, seed=int(seed) + 1)
+
+    # ------------------------------------------------------------------ config -------
+    def get_config(self):
+        return {
+            "spec": self.spec.get_config(),
+            **self.sizes,
+            "use_attribute_discriminator": self.use_attribute_discriminator,
+            "seed": self.seed,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def get_build_config(self):
+        return {"networks": bool(self.built)}
+
+    def build_from_config(self, config):
+        if config.get("networks"):
+            self._ensure_networks_built()
+
+    def _ensure_networks_built(self):
+        if not self._networks_ready:
+            self._make_networks()
+        if not self.built:
+            self.build()

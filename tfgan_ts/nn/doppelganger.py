@@ -1,0 +1,90 @@
+"""DoppelGANger networks (Lin et al., IMC 2020): attribute generator, min/max generator,
+RNN feature generator with generation flags, and the two critics."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from .blocks import MLP, OutputActivation
+
+
+class AttributeGenerator(keras.Model):
+    """Noise → static attributes (softmax per discrete column, sigmoid/tanh otherwise)."""
+
+    def __init__(self, blocks, units=100, layers=3, **kwargs):
+        super().__init__(**kwargs)
+        self.blocks = [tuple(b) for b in blocks]
+        self.mlp = MLP(units, layers, name="mlp")
+        self.out = keras.layers.Dense(sum(d for d, _ in self.blocks), name="logits")
+        self.act = OutputActivation(self.blocks, name="activation")
+
+    def call(self, noise):
+        return self.act(self.out(self.mlp(noise)))
+
+
+class MinMaxGenerator(keras.Model):
+    """[noise, attributes] → derived attributes (per-example midpoint/half-range of each
+    auto-normalized feature, start time of event sequences)."""
+
+    def __init__(self, blocks, units=100, layers=3, **kwargs):
+        super().__init__(**kwargs)
+        self.blocks = [tuple(b) for b in blocks]
+        self.mlp = MLP(units, layers, name="mlp")
+        self.out = keras.layers.Dense(sum(d for d, _ in self.blocks), name="logits")
+        self.act = OutputActivation(self.blocks, name="activation")
+
+    def call(self, inputs):
+        noise, attributes = inputs
+        return self.act(self.out(self.mlp(ops.concatenate([noise, attributes], axis=-1))))
+
+
+class FeatureGenerator(keras.Model):
+    """LSTM over ``max_length / sample_len`` cells; each cell reads [attributes, min/max,
+    noise] and emits ``sample_len`` steps of features plus a (continue, end) flag pair.
+
+    Returns the steps with everything after each sequence's first "end" set to zero, and
+    that mask [batch, max_length] (1 up to and including the end step)."""
+
+    def __init__(self, blocks, max_length, sample_len, units=100, layers=1, **kwargs):
+        super().__init__(**kwargs)
+        self.blocks = [tuple(b) for b in blocks] + [(2, "softmax")]
+        self.max_length, self.sample_len = int(max_length), int(sample_len)
+        self.step_dim = sum(d for d, _ in self.blocks)
+        self.rnn = [keras.layers.LSTM(units, return_sequences=True, name=f"lstm_{i}")
+                    for i in range(layers)]
+        self.out = keras.layers.Dense(self.sample_len * self.step_dim, name="logits")
+        self.act = OutputActivation(self.blocks, name="activation")
+
+    def call(self, inputs):
+        conditions, noise = inputs  # [B, C], [B, cells, Z]
+        cells = self.max_length // self.sample_len
+        cond = ops.repeat(ops.expand_dims(conditions, 1), cells, axis=1)
+        h = ops.concatenate([cond, noise], axis=-1)
+        for rnn in self.rnn:
+            h = rnn(h)
+        steps = ops.reshape(self.out(h), (-1, self.max_length, self.step_dim))
+        steps = self.act(steps)
+        ended = ops.cast(ops.argmax(steps[..., -2:], axis=-1) == 1, steps.dtype)
+        # mask_t = 1 while no earlier step has ended the sequence
+        ended_before = ops.cumsum(ended, axis=1) - ended
+        mask = ops.stop_gradient(ops.cast(ended_before == 0, steps.dtype))
+        return steps * ops.expand_dims(mask, -1), mask
+
+
+class Discriminator(keras.Model):
+    """Critic on [attributes, min/max, flattened steps with flags] → score."""
+
+    def __init__(self, units=200, layers=5, **kwargs):
+        super().__init__(**kwargs)
+        self.mlp = MLP(units, layers, name="mlp")
+        self.out = keras.layers.Dense(1, name="score")
+
+    def call(self, parts):
+        flat = [ops.reshape(p, (ops.shape(p)[0], -1)) for p in parts]
+        return self.out(self.mlp(ops.concatenate(flat, axis=-1)))
+
+
+class AttributeDiscriminator(Discriminator):
+    """Critic on [attributes, min/max] only, which sharpens the attribute distribution."""
+
