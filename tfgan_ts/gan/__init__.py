@@ -7,13 +7,13 @@ from .losses import (
     wasserstein_critic_loss,
     wasserstein_generator_loss,
 )
-from .optim import apply_gradients, make_optimizer, prepare_optimizer
+from .optim import make_optimizer, minimize, prepare_optimizer
 
 __all__ = [
-    "apply_gradients",
     "gradient_penalty",
     "interpolate",
     "make_optimizer",
+    "minimize",
     "prepare_optimizer",
     "wasserstein_critic_loss",
     "wasserstein_generator_loss",

@@ -26,15 +26,23 @@ def prepare_optimizer(optimizer):
     return optimizer
 
 
-def apply_gradients(optimizer, tape, loss, variables):
-    """Gradient of ``loss`` (a batch mean on this replica) applied with ``optimizer``.
+def minimize(optimizer, loss_fn, variables):
+    """One optimizer step on ``loss_fn()``, which returns the loss (a batch mean on this
+    replica) or a ``(loss, aux)`` pair; returns what ``loss_fn`` returned.
 
-    Under a distribution strategy the gradients of the replicas are summed, so the loss is
-    divided by the number of replicas to get the gradient of the global mean.
+    Under a distribution strategy the replicas' gradients are summed, so the loss is divided
+    by the number of replicas to get the gradient of the global mean; under mixed precision
+    the loss is scaled by the LossScaleOptimizer. Both happen inside the tape.
     """
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    scaled = loss / replicas if replicas > 1 else loss
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        scaled = optimizer.scale_loss(scaled)
+    with tf.GradientTape() as tape:
+        result = loss_fn()
+        loss = result[0] if isinstance(result, tuple) else result
+        scaled = tf.cast(loss, tf.float32)
+        if replicas > 1:
+            scaled = scaled / replicas
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            scaled = optimizer.scale_loss(scaled)
     grads = tape.gradient(scaled, variables)
     optimizer.apply_gradients(zip(grads, variables, strict=True))
+    return result

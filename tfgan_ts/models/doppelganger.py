@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from ..gan import apply_gradients, gradient_penalty, make_optimizer, prepare_optimizer
+from ..gan import gradient_penalty, make_optimizer, minimize, prepare_optimizer
 from ..gan.losses import wasserstein_critic_loss, wasserstein_generator_loss
 from ..nn.blocks import harden
 from ..nn.doppelganger import (
@@ -159,6 +159,12 @@ class DoppelGANger(keras.Model):
         self.built = True
 
     def _ensure_ready(self):
+        """Networks, variables, compile state and optimizer slots, created under the
+        distribution strategy the model was made in."""
+        with self.distribute_strategy.scope():
+            self._ensure_ready_in_scope()
+
+    def _ensure_ready_in_scope(self):
         if not self._networks_ready:
             self._make_networks()
         if not self.built:
@@ -289,34 +295,41 @@ class DoppelGANger(keras.Model):
         batch = tf.shape(real_s)[0]
         real = [real_a, real_d, real_s]
         for _ in range(self.d_rounds):
-            fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
-            fake = [fake_a, fake_d, fake_s]
+            fake = list(self._forward(*self._noise(batch))[:3])
             alpha = keras.random.uniform((batch,), seed=self.seed_generator)
-            with tf.GradientTape() as tape:
-                w_loss = wasserstein_critic_loss(self.discriminator(real), self.discriminator(fake))
-                gp = gradient_penalty(self.discriminator, real, fake, alpha)
-                d_loss = w_loss + self.gp_weight * gp
-            apply_gradients(self.discriminator_optimizer, tape, d_loss,
-                            self.discriminator.trainable_variables)
+
+            def critic_loss(critic=self.discriminator, real=real, fake=fake, alpha=alpha):
+                w_loss = wasserstein_critic_loss(critic(real), critic(fake))
+                gp = gradient_penalty(critic, real, fake, alpha)
+                return w_loss + self.gp_weight * gp, (w_loss, gp)
+
+            d_loss, (w_loss, gp) = minimize(self.discriminator_optimizer, critic_loss,
+                                            self.discriminator.trainable_variables)
             if self.has_attr_d:
                 alpha = keras.random.uniform((batch,), seed=self.seed_generator)
-                with tf.GradientTape() as tape:
-                    ad = self.attribute_discriminator
-                    attr_w = wasserstein_critic_loss(ad(real[:2]), ad(fake[:2]))
-                    attr_gp = gradient_penalty(ad, real[:2], fake[:2], alpha)
-                    attr_d_loss = attr_w + self.attribute_gp_weight * attr_gp
-                apply_gradients(self.attribute_discriminator_optimizer, tape, attr_d_loss,
-                                ad.trainable_variables)
+
+                def attr_critic_loss(critic=self.attribute_discriminator, real=real[:2],
+                                     fake=fake[:2], alpha=alpha):
+                    w = wasserstein_critic_loss(critic(real), critic(fake))
+                    gp = gradient_penalty(critic, real, fake, alpha)
+                    return w + self.attribute_gp_weight * gp, gp
+
+                attr_d_loss, attr_gp = minimize(
+                    self.attribute_discriminator_optimizer, attr_critic_loss,
+                    self.attribute_discriminator.trainable_variables)
             else:
                 attr_gp = attr_d_loss = tf.constant(0.0)
+
+        def generator_loss():
+            fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
+            loss = wasserstein_generator_loss(self.discriminator([fake_a, fake_d, fake_s]))
+            if self.has_attr_d:
+                loss += self.g_attr_d_coef * wasserstein_generator_loss(
+                    self.attribute_discriminator([fake_a, fake_d]))
+            return loss
+
         for _ in range(self.g_rounds):
-            with tf.GradientTape() as tape:
-                fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
-                g_loss = wasserstein_generator_loss(self.discriminator([fake_a, fake_d, fake_s]))
-                if self.has_attr_d:
-                    g_loss += self.g_attr_d_coef * wasserstein_generator_loss(
-                        self.attribute_discriminator([fake_a, fake_d]))
-            apply_gradients(self.generator_optimizer, tape, g_loss, self.generator_variables)
+            g_loss = minimize(self.generator_optimizer, generator_loss, self.generator_variables)
         values = dict(d_loss=d_loss, attr_d_loss=attr_d_loss, g_loss=g_loss, gp=gp,
                       attr_gp=attr_gp, wasserstein=-w_loss)
         for tracker in self.trackers:
