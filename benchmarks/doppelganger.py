@@ -1,0 +1,430 @@
+"""Benchmark DoppelGANger: training speed, generation throughput and fidelity.
+
+Trains ``tg.DoppelGANger`` (paper sizes by default) on a bundled data set, then measures
+
+* seconds per epoch, each epoch timed on its own; the first epoch (which includes tracing the
+  train step) is reported apart, the others as median and all values;
+* generation throughput: ``model.generate_arrays`` (arrays only) and ``model.generate``
+  (DataFrame, inverse transform included), after one warm-up call, median of repeats;
+* fidelity of generated vs real sequences (as many as the real ones by default):
+  - traffic: averaged per-sample ACF of ``traffic_volume`` (MSE and score over lags 1..167),
+    histogram similarity of ``traffic_volume`` and ``temp``, and of the attributes
+    ``weekday``, ``month``, ``holiday`` (one value per window);
+  - bank: length distribution (Wasserstein, KS, means), histogram similarity of ``amount``,
+    ``balance``, ``type``, ``operation``, ``k_symbol`` and the attribute ``frequency``, ACF of
+    ``amount`` over lags 1..50 (as far as the lengths allow).
+
+Prints a Markdown table and, with ``--out-json``, writes every figure together with the exact
+command, the date and the machine. ``--smoke`` runs tiny networks for 2 epochs to check that
+the script works; its figures mean nothing.
+
+    python benchmarks/doppelganger.py --dataset traffic --out-json traffic.json
+    python benchmarks/doppelganger.py --dataset bank --smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATASETS = ("traffic", "bank")
+DEFAULT_SAMPLE_LEN = {"traffic": 12, "bank": 2}  # traffic 168 = 12 * 14; bank 218 = 2 * 109
+TRAFFIC_ACF_LAGS = 167
+BANK_ACF_LAGS = 50
+SMOKE_SIZES = dict(
+    attribute_units=16, attribute_layers=1, minmax_units=16, minmax_layers=1, lstm_units=16,
+    discriminator_units=32, discriminator_layers=2, attribute_discriminator_units=32,
+    attribute_discriminator_layers=2,
+)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description="Measure DoppelGANger: seconds per epoch, generation throughput and "
+                    "fidelity of generated vs real sequences.",
+    )
+    p.add_argument("--dataset", choices=DATASETS, default="traffic",
+                   help="traffic: tg.datasets.traffic_weeks() (1642 week windows); bank: "
+                        "tg.datasets.bank_transactions() (354 accounts, event time); default traffic")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="training epochs (default 200; 2 with --smoke)")
+    p.add_argument("--repeats-timing", type=int, default=None,
+                   help="timed repeats of each generation call (default 5; 2 with --smoke). "
+                        "Every training epoch is timed on its own in any case")
+    p.add_argument("--sample-len", type=int, default=None,
+                   help="steps per LSTM cell; must divide max_length (default: 12 for traffic "
+                        "(168 steps), 2 for bank (218 steps = 2 x 109))")
+    p.add_argument("--batch-size", type=int, default=100, help="default 100")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seeds Keras, the model's training noise and generation; default 0")
+    p.add_argument("--n-generate", type=int, default=None,
+                   help="sequences generated for the fidelity figures (default: as many as "
+                        "the real data has)")
+    p.add_argument("--n-throughput", type=int, default=None,
+                   help="sequences per timed generation call (default 10000; 1000 with --smoke)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, the default)")
+    p.add_argument("--out-json", default=None, help="write all figures to this JSON file (default: print only)")
+    p.add_argument("--smoke", action="store_true",
+                   help="tiny networks, 2 epochs, small generation: checks that the script runs")
+    args = p.parse_args(argv)
+    args.epochs = args.epochs if args.epochs is not None else (2 if args.smoke else 200)
+    args.repeats_timing = (
+        args.repeats_timing if args.repeats_timing is not None else (2 if args.smoke else 5))
+    args.sample_len = args.sample_len or DEFAULT_SAMPLE_LEN[args.dataset]
+    args.n_throughput = args.n_throughput or (1000 if args.smoke else 10_000)
+    for name in ("epochs", "repeats_timing", "sample_len", "batch_size", "n_throughput"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.n_generate is not None and args.n_generate < 1:
+        p.error("--n-generate must be >= 1")
+    return args
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info() -> dict:
+    import keras
+    import tensorflow as tf
+
+    import tfgan_ts
+
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        nproc = len(os.sched_getaffinity(0))
+    except AttributeError:
+        nproc = os.cpu_count()
+    commit = None
+    try:
+        root = Path(__file__).resolve().parent.parent
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        commit += " (uncommitted changes)" if dirty else ""
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu_model": cpu or platform.processor() or "unknown",
+        "nproc": nproc,
+        "cpu_count": os.cpu_count(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "tfgan_ts": tfgan_ts.__version__,
+        "git_commit": commit,
+        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
+    }
+
+
+# --------------------------------------------------------------------------- data
+
+
+def load(dataset: str):
+    import tfgan_ts as tg
+
+    if dataset == "traffic":
+        return tg.datasets.traffic_weeks(), tg.datasets.default_spec("traffic_weeks")
+    return tg.datasets.bank_transactions(), tg.datasets.default_spec("bank_transactions")
+
+
+def per_example(df: pd.DataFrame, spec, column: str) -> pd.Series:
+    """An attribute's value once per example (its first row)."""
+    return df.drop_duplicates(spec.example_id)[column].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def _acf_block(real, syn, spec, column: str, max_lag: int) -> dict:
+    from tfgan_ts.evaluation import acf_mse, acf_score, autocorrelation, sequence_matrix
+
+    x_real = sequence_matrix(real, spec, column)
+    x_syn = sequence_matrix(syn, spec, column)
+    # "where lengths allow": no further than the longest real sequence reaches
+    max_lag = int(min(max_lag, x_real.shape[1] - 1))
+    a_real, n_real = autocorrelation(x_real, max_lag=max_lag, return_counts=True)
+    a_syn, n_syn = autocorrelation(x_syn, max_lag=max_lag, return_counts=True)
+    lags_both = int(np.sum(np.isfinite(a_real) & np.isfinite(a_syn)))
+    return {
+        "column": column,
+        "max_lag": max_lag,
+        "acf_mse": acf_mse(x_real, x_syn, max_lag=max_lag),
+        "acf_score": acf_score(x_real, x_syn, max_lag=max_lag),
+        "lags_with_both_curves": lags_both,
+        "real_sequences_at_lag_1": int(n_real[0]),
+        "real_sequences_at_max_lag": int(n_real[-1]),
+        "synthetic_sequences_at_lag_1": int(n_syn[0]),
+        "synthetic_sequences_at_max_lag": int(n_syn[-1]),
+        "n_real": int(x_real.shape[0]),
+        "n_synthetic": int(x_syn.shape[0]),
+        "real_acf": [None if np.isnan(v) else float(v) for v in a_real],
+        "synthetic_acf": [None if np.isnan(v) else float(v) for v in a_syn],
+    }
+
+
+def quality(dataset: str, real: pd.DataFrame, syn: pd.DataFrame, spec) -> dict:
+    import tfgan_ts as tg
+    from tfgan_ts.evaluation import histogram_similarity, length_distribution, sequence_lengths
+
+    out = {"n_real_sequences": int(real[spec.example_id].nunique()),
+           "n_synthetic_sequences": int(syn[spec.example_id].nunique())}
+    hist = {}
+    for col in spec.features:
+        discrete = not isinstance(col, tg.Continuous)
+        hist[col.name] = histogram_similarity(real[col.name], syn[col.name], discrete=discrete)
+    attr = {}
+    for col in spec.attributes:
+        discrete = not isinstance(col, tg.Continuous)
+        attr[col.name] = histogram_similarity(
+            per_example(real, spec, col.name), per_example(syn, spec, col.name),
+            discrete=discrete)
+    out["histogram_similarity"] = hist
+    out["attribute_similarity"] = attr
+    if dataset == "traffic":
+        out["acf"] = _acf_block(real, syn, spec, "traffic_volume", TRAFFIC_ACF_LAGS)
+    else:
+        out["lengths"] = length_distribution(sequence_lengths(real, spec),
+                                             sequence_lengths(syn, spec))
+        out["acf"] = _acf_block(real, syn, spec, "amount", BANK_ACF_LAGS)
+    return out
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def make_epoch_timer():
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        """Wall time of each epoch (time.perf_counter around it)."""
+
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+            self._start = None
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
+def time_calls(fn, repeats: int) -> list[float]:
+    fn()  # warm-up: traces the generation function
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if np.isnan(value):
+            return "nan"
+        return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+def markdown(result: dict) -> str:
+    c, t, g, q = result["config"], result["training"], result["generation"], result["quality"]
+    rows = [
+        ("data set", f"{c['dataset']} ({q['n_real_sequences']} sequences, max_length "
+                     f"{c['max_length']})"),
+        ("epochs × batch size, sample_len", f"{c['epochs']} × {c['batch_size']}, "
+                                             f"{c['sample_len']}"),
+        ("spec fit + transform (s)", _fmt(t["prepare_seconds"])),
+        ("first epoch, incl. tracing (s)", _fmt(t["first_epoch_seconds"])),
+        (f"s/epoch, median of {len(t['epoch_seconds'][1:])} later epochs",
+         _fmt(t["median_epoch_seconds"])),
+        ("total training (s)", _fmt(t["total_seconds"])),
+        (f"generate_arrays({g['n']}), sequences/s (median of {c['repeats_timing']})",
+         _fmt(g["arrays_sequences_per_second"])),
+        (f"generate({g['n']}) → DataFrame, sequences/s",
+         _fmt(g["dataframe_sequences_per_second"])),
+    ]
+    acf = q["acf"]
+    rows += [
+        (f"ACF MSE, {acf['column']}, lags 1..{acf['max_lag']}", _fmt(acf["acf_mse"])),
+        (f"ACF score, {acf['column']}, lags 1..{acf['max_lag']}", _fmt(acf["acf_score"])),
+    ]
+    if "lengths" in q:
+        ln = q["lengths"]
+        rows += [
+            ("length: mean real / synthetic", f"{ln['real_mean']:.1f} / {ln['synthetic_mean']:.1f}"),
+            ("length: Wasserstein", _fmt(ln["wasserstein"])),
+            ("length: KS statistic (p)", f"{ln['ks_statistic']:.3f} ({ln['ks_pvalue']:.2g})"),
+        ]
+    for name, value in q["histogram_similarity"].items():
+        rows.append((f"histogram similarity: {name}", _fmt(value)))
+    for name, value in q["attribute_similarity"].items():
+        rows.append((f"attribute similarity: {name}", _fmt(value)))
+    lines = ["| measure | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in rows]
+    return "\n".join(lines)
+
+
+def _json_ready(obj):
+    """Plain JSON: numpy scalars to Python, NaN/inf to null."""
+    if isinstance(obj, dict):
+        return {str(k): _json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_ready(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    command = "python " + shlex.join(sys.argv if argv is None else [sys.argv[0], *argv])
+    started = datetime.datetime.now(datetime.timezone.utc)
+
+    import keras
+    import tensorflow as tf
+
+    import tfgan_ts as tg
+
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    keras.utils.set_random_seed(args.seed)
+
+    real, spec = load(args.dataset)
+    t0 = time.perf_counter()
+    data = spec.fit_transform(real)
+    prepare_seconds = time.perf_counter() - t0
+    n_real = len(data)
+    n_generate = args.n_generate or n_real
+
+    sizes = SMOKE_SIZES if args.smoke else {}
+    model = tg.DoppelGANger(spec, sample_len=args.sample_len, seed=args.seed, **sizes)
+    model.compile()
+    timer = make_epoch_timer()
+    print(f"training DoppelGANger on {args.dataset}: {n_real} sequences, max_length "
+          f"{spec.max_length_}, sample_len {args.sample_len}, {args.epochs} epochs"
+          + (" [smoke]" if args.smoke else ""), flush=True)
+    t0 = time.perf_counter()
+    history = model.fit(data, epochs=args.epochs, batch_size=args.batch_size, verbose=2,
+                        callbacks=[timer])
+    total_seconds = time.perf_counter() - t0
+    epochs = timer.seconds
+    later = epochs[1:]
+
+    n_tp = args.n_throughput
+    arrays_times = time_calls(lambda: model.generate_arrays(n_tp, seed=args.seed + 1),
+                              args.repeats_timing)
+    frame_times = time_calls(lambda: model.generate(n_tp, seed=args.seed + 1),
+                             args.repeats_timing)
+
+    t0 = time.perf_counter()
+    syn = model.generate(n_generate, seed=args.seed + 2)
+    generate_seconds = time.perf_counter() - t0
+    q = quality(args.dataset, real, syn, spec)
+
+    result = {
+        "benchmark": "doppelganger",
+        "command": command,
+        "date": started.isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "config": {
+            "dataset": args.dataset,
+            "smoke": args.smoke,
+            "epochs": args.epochs,
+            "batch_size": args.batch_size,
+            "sample_len": args.sample_len,
+            "seed": args.seed,
+            "repeats_timing": args.repeats_timing,
+            "threads": args.threads,
+            "n_real": n_real,
+            "n_generate": n_generate,
+            "max_length": spec.max_length_,
+            "model_sizes": dict(model.sizes),
+            "use_attribute_discriminator": model.use_attribute_discriminator,
+            "compile": {k: v for k, v in model.get_compile_config().items()
+                        if not k.endswith("_optimizer")},
+            "trainable_parameters": {
+                "generator": int(sum(np.prod(v.shape) for v in model.generator_variables)),
+                "discriminator": int(sum(np.prod(v.shape)
+                                         for v in model.discriminator.trainable_variables)),
+                "attribute_discriminator": (
+                    int(sum(np.prod(v.shape)
+                            for v in model.attribute_discriminator.trainable_variables))
+                    if model.attribute_discriminator is not None else 0),
+            },
+        },
+        "training": {
+            "prepare_seconds": prepare_seconds,
+            "steps_per_epoch": n_real // min(args.batch_size, n_real),
+            "first_epoch_seconds": epochs[0],
+            "median_epoch_seconds": float(np.median(later)) if later else None,
+            "epoch_seconds": epochs,
+            "total_seconds": total_seconds,
+            "final_losses": {k: float(v[-1]) for k, v in history.history.items()},
+            "history": {k: [float(x) for x in v] for k, v in history.history.items()},
+        },
+        "generation": {
+            "n": n_tp,
+            "arrays_seconds": arrays_times,
+            "arrays_sequences_per_second": n_tp / float(np.median(arrays_times)),
+            "dataframe_seconds": frame_times,
+            "dataframe_sequences_per_second": n_tp / float(np.median(frame_times)),
+            "quality_sample_seconds": generate_seconds,
+        },
+        "quality": q,
+    }
+    print()
+    print(markdown(result))
+    print()
+    print(f"command: {command}")
+    m = result["machine"]
+    print(f"machine: {m['cpu_model']}, {m['nproc']} CPUs, {m['platform']}, TensorFlow "
+          f"{m['tensorflow']}, Keras {m['keras']}; {result['date']}")
+    if args.out_json:
+        out = Path(args.out_json)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(_json_ready(result), indent=2, allow_nan=False) + "\n")
+        print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
