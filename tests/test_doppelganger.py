@@ -168,13 +168,21 @@ def test_fit_accepts_sequence_data_and_datasets():
     assert history.history["d_loss"]
 
 
-def test_wide_data_and_no_attributes():
+def test_wide_fixed_length_data_and_no_attributes():
     wide = tg.datasets.wikipedia_traffic(format="wide").iloc[:, :29]
-    model = tg.DoppelGANger(tg.datasets.default_spec("wikipedia_traffic"), sample_len=7, **TINY)
+    spec = tg.datasets.default_spec("wikipedia_traffic")
+    model = tg.DoppelGANger(spec, sample_len=7, **TINY)
     model.fit(wide, epochs=1, batch_size=5, verbose=0)
+    assert not spec.fitted_, "the model fits its own copy of the spec"
     assert model.attribute_generator is None and model.spec.attribute_dim == 0
+    # every training sequence is full length: no flags are learnt, all generated are full
+    assert model.spec.fixed_length_ and not model.variable_length
+    assert model.feature_generator.step_dim == model.spec.feature_dim
+    data = model.generate_arrays(20, seed=0)
+    assert (data.lengths == 28).all()
     out = model.generate(3, seed=0)
     assert list(out.columns) == list(wide.columns) and len(out) == 3
+    assert out.iloc[:, 1:].notna().all().all()
 
 
 def test_event_time_sequences_get_timestamps():
@@ -267,6 +275,8 @@ def test_bad_input():
     with pytest.raises(ValueError, match="needs a fitted spec"):
         model.fit(tf.data.Dataset.from_tensor_slices({"x": [1.0]}))
     model.fit(df, epochs=1, batch_size=8, verbose=0)
+    with pytest.raises(ValueError, match="batched already"):
+        model.fit(model.make_dataset(df, batch_size=4), batch_size=4)
     for n in (0, -2, None):
         with pytest.raises(ValueError, match="n must be a positive integer"):
             model.generate(n)

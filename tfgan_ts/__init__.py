@@ -5,7 +5,7 @@ DP-SGD, GAN imputation, tabular GANs and an evaluation suite. Importing the pack
 TensorFlow is loaded only when a model is used.
 """
 
-from . import datasets
+from . import datasets, evaluation
 from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
 from .sequence_data import SequenceData
@@ -34,5 +34,6 @@ __all__ = [
     "SequenceData",
     "SequenceSpec",
     "datasets",
+    "evaluation",
     "__version__",
 ]

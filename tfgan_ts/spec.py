@@ -126,6 +126,7 @@ class SequenceSpec:
         self.time_delta_ = None
         self.time_start_ = None
         self.max_length_ = None
+        self.fixed_length_ = None
         self.n_examples_ = None
         self.ignored_columns_ = []
 
@@ -217,6 +218,7 @@ class SequenceSpec:
         if self.time_encoding_ == "grid":
             self.time_grid_ = self._extend_grid(self.time_grid_, self.max_length_)
         self.n_examples_ = prep.n
+        self.fixed_length_ = bool(np.all(prep.lengths == self.max_length_))
         self.fitted_ = True
         return self
 
@@ -409,6 +411,7 @@ class SequenceSpec:
                 "time_delta_": None if self.time_delta_ is None else self.time_delta_.get_config(),
                 "time_start_": None if self.time_start_ is None else self.time_start_.get_config(),
                 "max_length_": self.max_length_,
+                "fixed_length_": self.fixed_length_,
                 "n_examples_": self.n_examples_,
                 "ignored_columns_": self.ignored_columns_,
             }

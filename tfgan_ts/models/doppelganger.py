@@ -29,9 +29,11 @@ from ..spec import SequenceSpec
 _METRICS = ("d_loss", "attr_d_loss", "g_loss", "gp", "attr_gp", "wasserstein")
 
 
-def real_steps(data: SequenceData) -> np.ndarray:
+def real_steps(data: SequenceData, variable_length: bool = True) -> np.ndarray:
     """Features with the (continue, end) flag pair appended per step, zero after the end —
-    the form the feature generator emits."""
+    the form the feature generator emits (no flags for fixed-length data)."""
+    if not variable_length:
+        return data.features.astype(np.float32)
     flags = data.gen_flags
     cont = np.concatenate([flags[:, 1:], np.zeros_like(flags[:, :1])], axis=1)
     end = flags - cont
@@ -81,6 +83,8 @@ class DoppelGANger(keras.Model):
             spec = SequenceSpec.from_config(spec)
         if not isinstance(spec, SequenceSpec):
             raise ValueError(f"spec must be a tg.SequenceSpec, got {type(spec).__name__}")
+        # the model owns a copy: refitting the caller's spec later must not change decoding
+        spec = SequenceSpec.from_config(spec.get_config())
         sizes = dict(
             sample_len=sample_len, attribute_noise_dim=attribute_noise_dim,
             feature_noise_dim=feature_noise_dim, attribute_units=attribute_units,
@@ -124,6 +128,8 @@ class DoppelGANger(keras.Model):
         self.feature_dim = spec.feature_dim
         self.max_length = T
         self.cells = T // self.sample_len
+        # every training sequence has max_length steps: no generation flags to learn
+        self.variable_length = not bool(spec.fixed_length_)
         self.attribute_generator = (
             AttributeGenerator(self.attr_blocks, s["attribute_units"], s["attribute_layers"],
                                name="attribute_generator") if self.attribute_dim else None
@@ -134,7 +140,7 @@ class DoppelGANger(keras.Model):
         )
         self.feature_generator = FeatureGenerator(
             self.feature_blocks, T, self.sample_len, s["lstm_units"], s["lstm_layers"],
-            name="feature_generator")
+            variable_length=self.variable_length, name="feature_generator")
         self.discriminator = Discriminator(
             s["discriminator_units"], s["discriminator_layers"], name="discriminator")
         self.has_attr_d = self.use_attribute_discriminator and (
@@ -200,7 +206,9 @@ class DoppelGANger(keras.Model):
         if isinstance(seed, (int, np.integer)):
             seed = tf.constant([int(seed), 0], tf.int64)
         seed = tf.cast(seed, tf.int64)
-        return [tf.random.stateless_normal(s, seed=seed + tf.constant([0, 7919 * (i + 1)], tf.int64))
+        # stream i of batch b uses counter 4·b + i: no two draws share a seed
+        return [tf.random.stateless_normal(
+                    s, seed=seed * tf.constant([1, 4], tf.int64) + tf.constant([0, i], tf.int64))
                 for i, s in enumerate(shapes)]
 
     def _forward(self, z_attr, z_minmax, z_feat, attributes=None):
@@ -361,14 +369,14 @@ class DoppelGANger(keras.Model):
                           f"using batch_size={n}", stacklevel=2)
             batch_size = n
         arrays = {"attributes": x.attributes, "derived_attributes": x.derived_attributes,
-                  "features": real_steps(x)}
+                  "features": real_steps(x, self.variable_length)}
         ds = tf.data.Dataset.from_tensor_slices(arrays)
         if shuffle:
             ds = ds.shuffle(n, seed=seed if seed is not None else self.seed,
                             reshuffle_each_iteration=True)
         return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
-    def fit(self, x=None, epochs: int = 1, batch_size: int = 100, shuffle: bool = True,
+    def fit(self, x=None, epochs: int = 1, batch_size: int | None = None, shuffle: bool = True,
             callbacks=None, verbose="auto", **kwargs):
         """Train on a long/wide DataFrame (the spec is fitted on it if not yet), a
         SequenceData, or a tf.data.Dataset from :meth:`make_dataset`. Returns the History
@@ -376,9 +384,12 @@ class DoppelGANger(keras.Model):
         if isinstance(x, tf.data.Dataset):
             if not self.spec.fitted_:
                 raise ValueError("fit on a tf.data.Dataset needs a fitted spec: spec.fit(df)")
+            if batch_size is not None:
+                raise ValueError("a tf.data.Dataset is batched already: pass batch_size to "
+                                 "model.make_dataset(...), not to fit")
             dataset = x
         else:
-            dataset = self.make_dataset(x, batch_size=batch_size, shuffle=shuffle)
+            dataset = self.make_dataset(x, batch_size=batch_size or 100, shuffle=shuffle)
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         self._ensure_ready()
@@ -420,7 +431,7 @@ class DoppelGANger(keras.Model):
         return SequenceData(
             attributes=attr.astype(np.float32),
             derived_attributes=derived.astype(np.float32),
-            features=steps[..., :-2].astype(np.float32),
+            features=steps[..., :self.feature_dim].astype(np.float32),
             gen_flags=mask,
             lengths=mask.sum(axis=1).astype(np.int64),
         )

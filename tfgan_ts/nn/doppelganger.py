@@ -41,14 +41,18 @@ class MinMaxGenerator(keras.Model):
 
 class FeatureGenerator(keras.Model):
     """LSTM over ``max_length / sample_len`` cells; each cell reads [attributes, min/max,
-    noise] and emits ``sample_len`` steps of features plus a (continue, end) flag pair.
+    noise] and emits ``sample_len`` steps of features plus, for variable-length data, a
+    (continue, end) flag pair.
 
     Returns the steps with everything after each sequence's first "end" set to zero, and
-    that mask [batch, max_length] (1 up to and including the end step)."""
+    that mask [batch, max_length] (1 up to and including the end step; all ones when
+    ``variable_length`` is False)."""
 
-    def __init__(self, blocks, max_length, sample_len, units=100, layers=1, **kwargs):
+    def __init__(self, blocks, max_length, sample_len, units=100, layers=1,
+                 variable_length=True, **kwargs):
         super().__init__(**kwargs)
-        self.blocks = [tuple(b) for b in blocks] + [(2, "softmax")]
+        self.variable_length = bool(variable_length)
+        self.blocks = [tuple(b) for b in blocks] + ([(2, "softmax")] if variable_length else [])
         self.max_length, self.sample_len = int(max_length), int(sample_len)
         self.step_dim = sum(d for d, _ in self.blocks)
         self.rnn = [keras.layers.LSTM(units, return_sequences=True, name=f"lstm_{i}")
@@ -65,6 +69,8 @@ class FeatureGenerator(keras.Model):
             h = rnn(h)
         steps = ops.reshape(self.out(h), (-1, self.max_length, self.step_dim))
         steps = self.act(steps)
+        if not self.variable_length:
+            return steps, ops.ones(ops.shape(steps)[:2], steps.dtype)
         ended = ops.cast(ops.argmax(steps[..., -2:], axis=-1) == 1, steps.dtype)
         # mask_t = 1 while no earlier step has ended the sequence
         ended_before = ops.cumsum(ended, axis=1) - ended
