@@ -487,9 +487,14 @@ class SequenceSpec:
                 f"{list(df.columns)[:20]}); rename the columns or change the spec"
             )
 
-    def _prepare_long(self, df: pd.DataFrame, fitting: bool) -> _Prepared:
-        needed = [self.example_id] + ([self.time] if self.time else []) + self.names
-        self._check_columns(df, needed, "long")
+    def sequence_order(self, df: pd.DataFrame):
+        """How this spec orders a long frame: examples by first appearance, steps by time
+        (stable, so rows sharing a timestamp keep their order; row order without a time
+        column). Returns (row positions in order, example index and step of each ordered
+        row, lengths, example ids). Only the id and time columns are read."""
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        self._check_columns(df, [self.example_id] + ([self.time] if self.time else []), "long")
         ids = df[self.example_id]
         if ids.isna().any():
             raise ValueError(
@@ -516,12 +521,18 @@ class SequenceSpec:
             order = order[np.argsort(codes[order], kind="stable")]
         else:
             order = np.argsort(codes, kind="stable")
-        frame = df.iloc[order].reset_index(drop=True)
         ex = codes[order].astype(np.int64)
         lengths = np.bincount(ex, minlength=len(uniques)).astype(np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         pos = np.arange(len(ex)) - starts[ex]
-        return _Prepared(frame, ex, pos, lengths, list(uniques), "long")
+        return order, ex, pos, lengths, list(uniques)
+
+    def _prepare_long(self, df: pd.DataFrame, fitting: bool) -> _Prepared:
+        needed = [self.example_id] + ([self.time] if self.time else []) + self.names
+        self._check_columns(df, needed, "long")
+        order, ex, pos, lengths, ids = self.sequence_order(df)
+        frame = df.iloc[order].reset_index(drop=True)
+        return _Prepared(frame, ex, pos, lengths, ids, "long")
 
     def _prepare_wide(self, df: pd.DataFrame, fitting: bool) -> _Prepared:
         feature = self.features[0]

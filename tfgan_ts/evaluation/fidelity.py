@@ -27,55 +27,13 @@ def _order(df: pd.DataFrame, spec) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     the spec has no time column)."""
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    eid = spec.example_id
-    if eid not in df.columns:
+    if spec.example_id not in df.columns:
         raise ValueError(
-            f"example id column {eid!r} missing from the DataFrame (it has "
+            f"example id column {spec.example_id!r} missing from the DataFrame (it has "
             f"{list(df.columns)[:20]}); sequence_matrix takes long-format frames — for a "
             "wide frame the step columns already are the [n, T] matrix"
         )
-    ids = df[eid]
-    if ids.isna().any():
-        raise ValueError(
-            f"column {eid!r} (example id) has {int(ids.isna().sum())} missing value(s); every "
-            "row needs the id of its sequence"
-        )
-    codes, uniques = pd.factorize(ids, sort=False)
-    codes = codes.astype(np.int64)
-    if spec.time is not None:
-        if spec.time not in df.columns:
-            raise ValueError(
-                f"time column {spec.time!r} missing from the DataFrame (it has "
-                f"{list(df.columns)[:20]})"
-            )
-        t = df[spec.time]
-        if t.isna().any():
-            raise ValueError(
-                f"time column {spec.time!r} has {int(t.isna().sum())} missing value(s); fill "
-                "or drop those rows first"
-            )
-        if pd.api.types.is_datetime64_any_dtype(t.dtype):
-            if getattr(t.dt, "tz", None) is not None:
-                t = t.dt.tz_convert("UTC").dt.tz_localize(None)
-            key = t.astype("datetime64[ns]").to_numpy().astype(np.int64)
-        elif pd.api.types.is_numeric_dtype(t.dtype) and not pd.api.types.is_bool_dtype(t.dtype):
-            key = t.to_numpy(dtype=np.float64)
-        else:
-            key = t.to_numpy(dtype=object)
-        try:
-            order = np.argsort(key, kind="stable")
-        except TypeError:
-            raise ValueError(
-                f"time column {spec.time!r} mixes types that cannot be ordered; convert it to "
-                "numbers or datetimes"
-            ) from None
-        order = order[np.argsort(codes[order], kind="stable")]
-    else:
-        order = np.argsort(codes, kind="stable")
-    ex = codes[order]
-    lengths = np.bincount(ex, minlength=len(uniques)).astype(np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    pos = np.arange(len(ex)) - starts[ex]
+    order, ex, pos, lengths, _ = spec.sequence_order(df)
     return order, ex, pos, lengths
 
 
