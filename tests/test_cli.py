@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -22,7 +23,7 @@ def test_version_and_help():
     assert out.returncode == 0 and out.stdout.strip() == f"tfgan-ts {tg.__version__}"
     out = run("--help")
     assert out.returncode == 0
-    for command in ("datasets", "synthesize"):
+    for command in ("datasets", "synthesize", "generate"):
         assert command in out.stdout
         sub = run(command, "--help")
         assert sub.returncode == 0 and "usage: tfgan-ts " + command in sub.stdout
@@ -54,3 +55,60 @@ def test_frame_io_errors(tmp_path):
     df = pd.DataFrame({"a": [1, 2]})
     write_frame(df, str(tmp_path / "sub" / "y.csv"))
     pd.testing.assert_frame_equal(read_frame(str(tmp_path / "sub" / "y.csv")), df)
+
+
+def test_synthesize_on_the_bundled_data_then_generate(tmp_path):
+    out, model = tmp_path / "syn.csv", tmp_path / "m.keras"
+    run_ = run("synthesize", "--epochs", "1", "-n", "20", "--out", str(out), "--save",
+               str(model), "--quiet")
+    assert run_.returncode == 0, run_.stderr[-2000:]
+    assert "1642 sequences, up to 168 steps" in run_.stdout
+    assert "histogram similarity" in run_.stdout and "ACF score" in run_.stdout
+    syn = pd.read_csv(out)
+    assert syn["window"].nunique() == 20 and len(syn) == 20 * 168
+    assert list(syn.columns) == ["window", "hour", "weekday", "month", "holiday",
+                                 "traffic_volume", "temp"]
+    attrs = tmp_path / "attrs.csv"
+    pd.DataFrame({"weekday": ["Sunday", "Monday"], "month": [12, 6],
+                  "holiday": [True, False]}).to_csv(attrs, index=False)
+    gen = tmp_path / "gen.parquet"
+    assert main(["generate", "--model", str(model), "--attributes", str(attrs), "--out",
+                 str(gen), "--seed", "1"]) == 0
+    got = pd.read_parquet(gen).groupby("window")[["weekday", "month", "holiday"]].first()
+    assert got["weekday"].astype(str).tolist() == ["Sunday", "Monday"]
+    assert got["month"].tolist() == [12, 6] and got["holiday"].tolist() == [True, False]
+    assert main(["generate", "--model", str(model), "-n", "0", "--out", str(gen)]) == 2
+
+
+def test_synthesize_on_user_data(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    rows = [{"user": u, "day": f"2024-01-{d + 1:02d}", "group": "ab"[u % 2],
+             "spend": float(rng.gamma(2.0, 10.0)), "kind": "xyz"[d % 3]}
+            for u in range(12) for d in range(int(rng.integers(2, 7)))]
+    data = tmp_path / "events.csv"
+    pd.DataFrame(rows).to_csv(data, index=False)
+    out = tmp_path / "syn.csv"
+    code = main(["synthesize", "--data", str(data), "--example-id", "user", "--time", "day",
+                 "--attributes", "group", "--features", "spend,kind", "--discrete",
+                 "group,kind", "--epochs", "1", "--out", str(out), "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "12 sequences" in printed and "length Wasserstein distance" in printed
+    syn = pd.read_csv(out, parse_dates=["day"])
+    assert set(syn.columns) == {"user", "day", "group", "spend", "kind"}
+    assert syn["kind"].isin(list("xyz")).all() and syn["user"].nunique() == 12
+
+
+def test_synthesize_bad_arguments(tmp_path, capsys):
+    assert main(["synthesize", "--features", "x"]) == 2
+    assert "pass --data FILE" in capsys.readouterr().err
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"id": [1, 1], "x": [1.0, 2.0]}).to_csv(data, index=False)
+    assert main(["synthesize", "--data", str(data), "--features", "x"]) == 2
+    assert "--example-id" in capsys.readouterr().err
+    assert main(["synthesize", "--data", str(data), "--example-id", "id", "--features", "x",
+                 "--discrete", "y"]) == 2
+    assert "not in --attributes or --features" in capsys.readouterr().err
+    assert main(["synthesize", "--data", str(data), "--example-id", "id", "--features", "nope",
+                 "--epochs", "1"]) == 2
+    assert "['nope'] missing" in capsys.readouterr().err

@@ -1,6 +1,5 @@
 """Known answers for the first evaluation metrics (ACF, histograms, lengths, layout)."""
 
-import sys
 
 import numpy as np
 import pandas as pd
@@ -181,14 +180,6 @@ def test_acf_mse_and_score():
     assert np.isnan(acf_mse(real, [[1.0, 2.0, 4.0]], max_lag=3))
     with pytest.raises(ValueError, match="max_lag"):
         acf_mse(real, syn, max_lag=None)
-
-
-def test_evaluation_does_not_import_tensorflow():
-    import tfgan_ts.evaluation  # noqa: F401
-
-    # the package is TF-free unless a model was imported earlier in the session
-    if "tfgan_ts.models" not in sys.modules:
-        assert "tensorflow" not in sys.modules
 
 
 # --------------------------------------------------------------------------- layout

@@ -61,14 +61,155 @@ def _cmd_datasets(args) -> int:
     return 0
 
 
+def _split(text):
+    return [c.strip() for c in text.split(",") if c.strip()] if text else []
+
+
+def _spec_from_args(args):
+    """The SequenceSpec the synthesize flags describe (the bundled traffic spec without
+    --data)."""
+    from . import datasets
+    from .columns import Continuous, Discrete
+    from .spec import SequenceSpec
+
+    if args.data is None:
+        if any([args.example_id, args.time, args.attributes, args.features, args.discrete]):
+            raise ValueError("--example-id/--time/--attributes/--features/--discrete describe "
+                             "--data; pass --data FILE with them")
+        return datasets.traffic_weeks(), datasets.default_spec("traffic_weeks")
+    df = read_frame(args.data)
+    if not args.example_id or not args.features:
+        raise ValueError("with --data, name at least --example-id and --features "
+                         "(and --time, --attributes, --discrete as needed)")
+    discrete = set(_split(args.discrete))
+    attributes, features = _split(args.attributes), _split(args.features)
+    unknown = discrete - set(attributes) - set(features)
+    if unknown:
+        raise ValueError(f"--discrete names {sorted(unknown)}, which are not in --attributes "
+                         "or --features")
+
+    def column(name):
+        return Discrete(name) if name in discrete else Continuous(name)
+
+    if args.time and args.time in df.columns and df[args.time].dtype == object:
+        parsed = pd.to_datetime(df[args.time], errors="coerce")
+        if parsed.notna().all():
+            df[args.time] = parsed
+    spec = SequenceSpec(args.example_id, args.time, [column(c) for c in attributes],
+                        [column(c) for c in features], max_length=args.max_length)
+    return df, spec
+
+
+def _auto_sample_len(max_length: int, max_cells: int = 30) -> int:
+    """The smallest divisor of max_length that leaves at most ``max_cells`` LSTM cells."""
+    return next(d for d in range(1, max_length + 1)
+                if max_length % d == 0 and max_length // d <= max_cells)
+
+
+class _EpochProgress:
+    """A Keras progress bar over epochs (one line, the losses of the last epoch)."""
+
+    def __new__(cls, epochs: int):
+        import keras
+
+        class Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.bar = keras.utils.Progbar(epochs, unit_name="epoch")
+
+            def on_epoch_end(self, epoch, logs=None):
+                keys = ("d_loss", "g_loss", "wasserstein")
+                self.bar.update(epoch + 1, [(k, float(logs[k])) for k in keys if k in logs],
+                                finalize=epoch + 1 == epochs)
+
+        return Callback()
+
+
+def fidelity_summary(real: pd.DataFrame, synthetic: pd.DataFrame, spec) -> pd.DataFrame:
+    """A first look at real vs synthetic: histogram similarity per column, ACF score per
+    continuous feature, length distribution. The evaluation issue's report goes further."""
+    from . import evaluation as ev
+    from .columns import Continuous, Discrete
+
+    rows = []
+    first = {}
+    for name, df in (("real", real), ("synthetic", synthetic)):
+        order, ex, pos, lengths, _ = spec.sequence_order(df)
+        first[name] = (df.iloc[order[pos == 0]], lengths)
+    for col in spec.attributes:
+        rows.append(("histogram similarity", col.name, ev.histogram_similarity(
+            first["real"][0][col.name], first["synthetic"][0][col.name],
+            discrete=isinstance(col, Discrete))))
+    for col in spec.features:
+        rows.append(("histogram similarity", col.name, ev.histogram_similarity(
+            real[col.name], synthetic[col.name], discrete=isinstance(col, Discrete))))
+    max_lag = max(1, min(spec.max_length_ - 1, 168))
+    for col in spec.features:
+        if isinstance(col, Continuous) and spec.max_length_ > 2:
+            r = ev.sequence_matrix(real, spec, col.name, spec.max_length_)
+            s = ev.sequence_matrix(synthetic, spec, col.name, spec.max_length_)
+            rows.append((f"ACF score (lags 1..{max_lag})", col.name,
+                         ev.acf_score(r, s, max_lag)))
+    if not spec.fixed_length_:
+        lengths = ev.length_distribution(first["real"][1], first["synthetic"][1])
+        rows.append(("length Wasserstein distance", "(lengths)", lengths["wasserstein"]))
+        rows.append(("mean length real / synthetic", "(lengths)",
+                     f"{lengths['real_mean']:.1f} / {lengths['synthetic_mean']:.1f}"))
+    return pd.DataFrame(rows, columns=["measure", "column", "value"])
+
+
 def _cmd_synthesize(args) -> int:
-    print(
-        "tfgan-ts synthesize needs the DoppelGANger model, which has not landed yet "
-        "(see the DoppelGANger issue). The data layer is ready: 'tfgan-ts datasets' lists "
-        "the bundled data.",
-        file=sys.stderr,
-    )
-    return 3
+    import time
+
+    import keras
+
+    from .models import DoppelGANger
+
+    df, spec = _spec_from_args(args)
+    source = args.data or "bundled traffic_weeks()"
+    spec.fit(df)
+    sample_len = args.sample_len or (12 if args.data is None else _auto_sample_len(spec.max_length_))
+    print(f"data: {source}: {spec.n_examples_} sequences, up to {spec.max_length_} steps, "
+          f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; "
+          f"sample_len={sample_len}, epochs={args.epochs}")
+    if args.seed is not None:
+        keras.utils.set_random_seed(args.seed)
+    model = DoppelGANger(spec, sample_len=sample_len, seed=args.seed)
+    model.compile()
+    start = time.perf_counter()
+    model.fit(df, epochs=args.epochs, batch_size=args.batch_size, verbose=0,
+              callbacks=[] if args.quiet else [_EpochProgress(args.epochs)])
+    print(f"trained in {time.perf_counter() - start:.0f} s")
+    n = args.n or spec.n_examples_
+    synthetic = model.generate(n, seed=args.seed)
+    write_frame(synthetic, args.out)
+    print(f"wrote {len(synthetic)} rows ({n} sequences) to {args.out}")
+    if args.save:
+        model.save(args.save)
+        print(f"saved the model to {args.save}")
+    summary = fidelity_summary(df, synthetic, model.spec)
+    print(summary.to_string(index=False))
+    return 0
+
+
+def _cmd_generate(args) -> int:
+    import keras
+
+    from . import models  # noqa: F401  (registers the model classes for loading)
+
+    if not args.model or not args.model.endswith(".keras"):
+        raise ValueError("--model must name a .keras file saved by tfgan-ts or model.save")
+    try:
+        model = keras.models.load_model(args.model)
+    except (OSError, FileNotFoundError) as err:
+        raise ValueError(f"cannot load --model {args.model!r}: {err}") from None
+    attributes = read_frame(args.attributes) if args.attributes else None
+    n = None if attributes is not None else args.n
+    if attributes is None and (n is None or n <= 0):
+        raise ValueError("-n must be a positive number of sequences (or give --attributes)")
+    synthetic = model.generate(n, attributes=attributes, seed=args.seed, format=args.format)
+    write_frame(synthetic, args.out)
+    print(f"wrote {len(synthetic)} rows to {args.out}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,10 +229,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_datasets)
 
     p = sub.add_parser("synthesize", help="fit DoppelGANger and generate synthetic sequences",
-                       description="Fit a DoppelGANger model and generate synthetic sequences. "
-                       "With no --data it runs on the bundled traffic windows.")
+                       description="Fit a DoppelGANger model on long-format sequences, generate "
+                       "synthetic ones and print a first fidelity summary. With no --data it "
+                       "runs on the bundled Metro traffic week windows.")
     p.add_argument("--data", help="long-format CSV/Parquet of sequences (default: bundled)")
+    p.add_argument("--example-id", help="column naming the sequence of each row")
+    p.add_argument("--time", help="column ordering the steps (numbers, dates or timestamps)")
+    p.add_argument("--attributes", help="comma-separated static columns")
+    p.add_argument("--features", help="comma-separated time-varying columns")
+    p.add_argument("--discrete", help="comma-separated columns (among the above) that are "
+                   "categorical; the others are continuous")
+    p.add_argument("--max-length", type=int, help="pad sequences to this length")
+    p.add_argument("--epochs", type=int, default=200, help="training epochs (default 200)")
+    p.add_argument("--sample-len", type=int, help="steps per LSTM cell; must divide the max "
+                   "length (default 12 for the bundled data, else chosen to give <= 30 cells)")
+    p.add_argument("--batch-size", type=int, default=100, help="default 100")
+    p.add_argument("-n", type=int, help="sequences to generate (default: as many as the data)")
+    p.add_argument("--out", default="synthetic.csv", help="output file (default synthetic.csv)")
+    p.add_argument("--save", help="save the trained model to this .keras file")
+    p.add_argument("--seed", type=int, default=0, help="seed for training and generation "
+                   "(default 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_synthesize)
+
+    p = sub.add_parser("generate", help="generate sequences from a saved model",
+                       description="Load a .keras model saved by 'synthesize --save' (or "
+                       "model.save) and generate sequences, optionally one per row of an "
+                       "attribute table (conditional generation).")
+    p.add_argument("--model", required=True, help="the .keras file")
+    p.add_argument("-n", type=int, help="number of sequences")
+    p.add_argument("--attributes", help="CSV/Parquet of attribute values, one row per sequence")
+    p.add_argument("--out", default="generated.csv", help="output file (default generated.csv)")
+    p.add_argument("--seed", type=int, help="seed for reproducible output")
+    p.add_argument("--format", choices=["long", "wide"], help="output layout (default: the "
+                   "training data's)")
+    p.set_defaults(func=_cmd_generate)
     return parser
 
 

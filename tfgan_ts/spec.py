@@ -459,9 +459,12 @@ class SequenceSpec:
         long_cols = [f.name for f in self.features] + ([self.time] if self.time else [])
         if all(c in df.columns for c in long_cols):
             return "long"
+        one_row_per_example = (
+            self.example_id in df.columns and not df[self.example_id].duplicated().any()
+        )
         if len(self.features) == 1 and self.features[0].name not in df.columns and (
             self.time is None or self.time not in df.columns
-        ):
+        ) and one_row_per_example:
             return "wide"
         return "long"
 
