@@ -66,6 +66,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="steps per LSTM cell; must divide max_length (default: 12 for traffic "
                         "(168 steps), 2 for bank (218 steps = 2 x 109))")
     p.add_argument("--batch-size", type=int, default=100, help="default 100")
+    p.add_argument("--max-length", type=int, default=None,
+                   help="pad sequences to this length (default: the longest), e.g. 220 for "
+                        "bank so that sample_len 10 divides it")
     p.add_argument("--seed", type=int, default=0,
                    help="seeds Keras, the model's training noise and generation; default 0")
     p.add_argument("--n-generate", type=int, default=None,
@@ -329,6 +332,8 @@ def main(argv=None) -> int:
     keras.utils.set_random_seed(args.seed)
 
     real, spec = load(args.dataset)
+    if args.max_length:
+        spec.max_length = args.max_length
     t0 = time.perf_counter()
     data = spec.fit_transform(real)
     prepare_seconds = time.perf_counter() - t0

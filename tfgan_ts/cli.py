@@ -91,8 +91,9 @@ def _spec_from_args(args):
     def column(name):
         return Discrete(name) if name in discrete else Continuous(name)
 
-    if args.time and args.time in df.columns and df[args.time].dtype == object:
-        parsed = pd.to_datetime(df[args.time], errors="coerce")
+    if args.time and args.time in df.columns and pd.api.types.is_string_dtype(df[args.time]):
+        # dates in a CSV arrive as text: parse them when every value is a date
+        parsed = pd.to_datetime(df[args.time], errors="coerce", format="ISO8601")
         if parsed.notna().all():
             df[args.time] = parsed
     spec = SequenceSpec(args.example_id, args.time, [column(c) for c in attributes],

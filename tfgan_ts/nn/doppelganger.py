@@ -23,20 +23,13 @@ class AttributeGenerator(keras.Model):
         return self.act(self.out(self.mlp(noise)))
 
 
-class MinMaxGenerator(keras.Model):
+class MinMaxGenerator(AttributeGenerator):
     """[noise, attributes] → derived attributes (per-example midpoint/half-range of each
     auto-normalized feature, start time of event sequences)."""
 
-    def __init__(self, blocks, units=100, layers=3, **kwargs):
-        super().__init__(**kwargs)
-        self.blocks = [tuple(b) for b in blocks]
-        self.mlp = MLP(units, layers, name="mlp")
-        self.out = keras.layers.Dense(sum(d for d, _ in self.blocks), name="logits")
-        self.act = OutputActivation(self.blocks, name="activation")
-
     def call(self, inputs):
         noise, attributes = inputs
-        return self.act(self.out(self.mlp(ops.concatenate([noise, attributes], axis=-1))))
+        return super().call(ops.concatenate([noise, attributes], axis=-1))
 
 
 class FeatureGenerator(keras.Model):
