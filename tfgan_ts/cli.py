@@ -113,12 +113,14 @@ class _EpochProgress:
     def __new__(cls, epochs: int):
         import keras
 
+        keys = ("d_loss", "g_loss", "wasserstein")
+
         class Callback(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
-                self.bar = keras.utils.Progbar(epochs, unit_name="epoch")
+                self.bar = keras.utils.Progbar(epochs, unit_name="epoch",
+                                               stateful_metrics=list(keys))
 
             def on_epoch_end(self, epoch, logs=None):
-                keys = ("d_loss", "g_loss", "wasserstein")
                 self.bar.update(epoch + 1, [(k, float(logs[k])) for k in keys if k in logs],
                                 finalize=epoch + 1 == epochs)
 
