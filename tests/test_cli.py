@@ -1,5 +1,6 @@
 """The tfgan-ts command line, run as a user would (console script in a subprocess)."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -60,14 +61,20 @@ def test_frame_io_errors(tmp_path):
 def test_synthesize_on_the_bundled_data_then_generate(tmp_path):
     out, model = tmp_path / "syn.csv", tmp_path / "m.keras"
     run_ = run("synthesize", "--epochs", "1", "-n", "20", "--out", str(out), "--save",
-               str(model), "--quiet")
+               str(model), "--quiet", "--fast-report")
     assert run_.returncode == 0, run_.stderr[-2000:]
     assert "1642 sequences, up to 168 steps" in run_.stdout
-    assert "histogram similarity" in run_.stdout and "ACF score" in run_.stdout
+    assert "training on 1313, 329 held out" in run_.stdout
+    assert "histogram similarity" in run_.stdout and "autocorrelation score" in run_.stdout
     syn = pd.read_csv(out)
     assert syn["window"].nunique() == 20 and len(syn) == 20 * 168
     assert list(syn.columns) == ["window", "hour", "weekday", "month", "holiday",
                                  "traffic_volume", "temp"]
+    page = (tmp_path / "report.html").read_text()
+    assert "membership-inference attack AUC" in page and "data:image/png;base64," in page
+    spec = tg.SequenceSpec.from_json((tmp_path / "spec.json").read_text())
+    assert spec.fitted_ and spec.max_length_ == 168
+    assert json.loads((tmp_path / "report.json").read_text())["metrics"]
     attrs = tmp_path / "attrs.csv"
     pd.DataFrame({"weekday": ["Sunday", "Monday"], "month": [12, 6],
                   "holiday": [True, False]}).to_csv(attrs, index=False)
@@ -90,13 +97,15 @@ def test_synthesize_on_user_data(tmp_path, capsys):
     out = tmp_path / "syn.csv"
     code = main(["synthesize", "--data", str(data), "--example-id", "user", "--time", "day",
                  "--attributes", "group", "--features", "spend,kind", "--discrete",
-                 "group,kind", "--epochs", "1", "--out", str(out), "--quiet"])
+                 "group,kind", "--epochs", "1", "--out", str(out), "--quiet", "--holdout", "0",
+                 "--fast-report"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "12 sequences" in printed and "length Wasserstein distance" in printed
+    assert "12 sequences" in printed and "sequence length: Wasserstein distance" in printed
     syn = pd.read_csv(out, parse_dates=["day"])
     assert set(syn.columns) == {"user", "day", "group", "spend", "kind"}
     assert syn["kind"].isin(list("xyz")).all() and syn["user"].nunique() == 12
+    assert (tmp_path / "report.html").exists()
 
 
 def test_synthesize_bad_arguments(tmp_path, capsys):

@@ -8,6 +8,7 @@ with the package so that ``keras.models.load_model`` finds them after ``import t
 from . import datasets, evaluation
 from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
+from .estimators import LSTMForecaster
 from .models import DoppelGANger
 from .sequence_data import SequenceData
 from .spec import SequenceSpec
@@ -17,6 +18,7 @@ __all__ = [
     "Continuous",
     "DoppelGANger",
     "Discrete",
+    "LSTMForecaster",
     "Output",
     "SequenceData",
     "SequenceSpec",

@@ -127,71 +127,95 @@ class _EpochProgress:
         return Callback()
 
 
-def fidelity_summary(real: pd.DataFrame, synthetic: pd.DataFrame, spec) -> pd.DataFrame:
-    """A first look at real vs synthetic: histogram similarity per column, ACF score per
-    continuous feature, length distribution. The evaluation issue's report goes further."""
-    from . import evaluation as ev
-    from .columns import Continuous, Discrete
-
-    rows = []
-    first = {}
-    for name, df in (("real", real), ("synthetic", synthetic)):
-        order, ex, pos, lengths, _ = spec.sequence_order(df)
-        first[name] = (df.iloc[order[pos == 0]], lengths)
-    for col in spec.attributes:
-        rows.append(("histogram similarity", col.name, ev.histogram_similarity(
-            first["real"][0][col.name], first["synthetic"][0][col.name],
-            discrete=isinstance(col, Discrete))))
-    for col in spec.features:
-        rows.append(("histogram similarity", col.name, ev.histogram_similarity(
-            real[col.name], synthetic[col.name], discrete=isinstance(col, Discrete))))
-    max_lag = max(1, min(spec.max_length_ - 1, 168))
-    for col in spec.features:
-        if isinstance(col, Continuous) and spec.max_length_ > 2:
-            r = ev.sequence_matrix(real, spec, col.name, spec.max_length_)
-            s = ev.sequence_matrix(synthetic, spec, col.name, spec.max_length_)
-            rows.append((f"ACF score (lags 1..{max_lag})", col.name,
-                         ev.acf_score(r, s, max_lag)))
-    if not spec.fixed_length_:
-        lengths = ev.length_distribution(first["real"][1], first["synthetic"][1])
-        rows.append(("length Wasserstein distance", "(lengths)", lengths["wasserstein"]))
-        rows.append(("mean length real / synthetic", "(lengths)",
-                     f"{lengths['real_mean']:.1f} / {lengths['synthetic_mean']:.1f}"))
-    return pd.DataFrame(rows, columns=["measure", "column", "value"])
-
-
 def _cmd_synthesize(args) -> int:
     import time
 
     import keras
 
+    from .evaluation import report, train_test_split_sequences
     from .models import DoppelGANger
 
     df, spec = _spec_from_args(args)
     source = args.data or "bundled traffic_weeks()"
+    if not 0 <= args.holdout < 1:
+        raise ValueError(f"--holdout must be a share in [0, 1), got {args.holdout}")
     spec.fit(df)
+    if args.holdout > 0:
+        train, holdout = train_test_split_sequences(df, spec, test_size=args.holdout,
+                                                    seed=args.seed)
+    else:
+        train, holdout = df, None
     sample_len = args.sample_len or (12 if args.data is None else _auto_sample_len(spec.max_length_))
+    n_train = len(spec.sequence_order(train)[3])
     print(f"data: {source}: {spec.n_examples_} sequences, up to {spec.max_length_} steps, "
-          f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; "
+          f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; training on "
+          f"{n_train}, {spec.n_examples_ - n_train} held out for the report; "
           f"sample_len={sample_len}, epochs={args.epochs}")
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
     model = DoppelGANger(spec, sample_len=sample_len, seed=args.seed)
     model.compile()
     start = time.perf_counter()
-    model.fit(df, epochs=args.epochs, batch_size=args.batch_size, verbose=0,
-              callbacks=[] if args.quiet else [_EpochProgress(args.epochs)])
+    history = model.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=0,
+                        callbacks=[] if args.quiet else [_EpochProgress(args.epochs)])
     print(f"trained in {time.perf_counter() - start:.0f} s")
-    n = args.n or spec.n_examples_
+    n = args.n or n_train
     synthetic = model.generate(n, seed=args.seed)
     write_frame(synthetic, args.out)
     print(f"wrote {len(synthetic)} rows ({n} sequences) to {args.out}")
+    folder = Path(args.out).resolve().parent
+    (folder / "spec.json").write_text(model.spec.to_json())
     if args.save:
         model.save(args.save)
         print(f"saved the model to {args.save}")
-    summary = fidelity_summary(df, synthetic, model.spec)
-    print(summary.to_string(index=False))
+    if args.no_report:
+        return 0
+    start = time.perf_counter()
+    rep = report(train, synthetic, model.spec, history=history, holdout=holdout,
+                 seed=args.seed or 0, title=f"DoppelGANger on {source}",
+                 discriminative=not args.fast_report, utility=not args.fast_report)
+    rep.to_html(folder / "report.html")
+    rep.to_json(folder / "report.json")
+    print(f"evaluated in {time.perf_counter() - start:.0f} s; wrote {folder / 'report.html'}, "
+          f"report.json and spec.json")
+    with pd.option_context("display.max_colwidth", 60, "display.width", 160):
+        print(rep.summary()[["section", "measure", "column", "value"]].to_string(index=False))
     return 0
+
+
+def _cmd_evaluate(args) -> int:
+    from .evaluation import report
+    from .spec import SequenceSpec
+
+    try:
+        spec = SequenceSpec.from_json(Path(args.spec).read_text())
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"cannot read --spec {args.spec!r} (a spec.json written by "
+                         f"'tfgan-ts synthesize' or spec.to_json()): {err}") from None
+    if not spec.fitted_:
+        raise ValueError("--spec must be a fitted spec (spec.to_json() after spec.fit)")
+    frames = [coerce_to_spec(read_frame(p), spec) if p else None
+              for p in (args.real, args.synthetic, args.holdout)]
+    rep = report(frames[0], frames[1], spec, holdout=frames[2], seed=args.seed,
+                 discriminative=not args.fast, utility=not args.fast,
+                 title=f"{args.synthetic} vs {args.real}")
+    rep.to_html(args.out)
+    if args.json:
+        rep.to_json(args.json)
+    print(f"wrote {args.out}")
+    with pd.option_context("display.max_colwidth", 60, "display.width", 160):
+        print(rep.summary()[["section", "measure", "column", "value"]].to_string(index=False))
+    return 0
+
+
+def coerce_to_spec(df: pd.DataFrame, spec) -> pd.DataFrame:
+    """Undo what a CSV round trip does to a frame the spec was fitted on: parse the time
+    column back to datetimes when it was fitted as datetimes."""
+    if spec.time and spec.time_kind_ == "datetime" and spec.time in df.columns and \
+            not pd.api.types.is_datetime64_any_dtype(df[spec.time]):
+        df = df.copy()
+        df[spec.time] = pd.to_datetime(df[spec.time], format="ISO8601")
+    return df
 
 
 def _cmd_generate(args) -> int:
@@ -252,8 +276,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save", help="save the trained model to this .keras file")
     p.add_argument("--seed", type=int, default=0, help="seed for training and generation "
                    "(default 0)")
+    p.add_argument("--holdout", type=float, default=0.2, help="share of sequences kept out "
+                   "of training, for the report's utility and privacy measures (default 0.2)")
+    p.add_argument("--no-report", action="store_true", help="skip the evaluation report")
+    p.add_argument("--fast-report", action="store_true", help="report without the "
+                   "discriminative score and the forecasting utility (the slow parts)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_synthesize)
+
+    p = sub.add_parser("evaluate", help="compare synthetic sequences with real ones",
+                       description="Write an HTML report (figures embedded) comparing a "
+                       "synthetic CSV/Parquet with the real one, both in the long format of a "
+                       "fitted spec (spec.json from 'synthesize' or spec.to_json()).")
+    p.add_argument("--real", required=True, help="real sequences the generator was trained on")
+    p.add_argument("--synthetic", required=True, help="generated sequences")
+    p.add_argument("--spec", required=True, help="spec.json of the fitted SequenceSpec")
+    p.add_argument("--holdout", help="real sequences NOT used in training (enables utility "
+                   "and membership-inference measures)")
+    p.add_argument("--out", default="report.html", help="HTML report (default report.html)")
+    p.add_argument("--json", help="also write the numbers as JSON here")
+    p.add_argument("--fast", action="store_true", help="skip the discriminative score and "
+                   "the forecasting utility")
+    p.add_argument("--seed", type=int, default=0, help="default 0")
+    p.set_defaults(func=_cmd_evaluate)
 
     p = sub.add_parser("generate", help="generate sequences from a saved model",
                        description="Load a .keras model saved by 'synthesize --save' (or "

@@ -1,0 +1,506 @@
+"""Fidelity of dependence between columns: pairwise joint histograms, mutual information,
+correlation, and per-sequence attribute distributions.
+
+Pure numpy / pandas / scipy / scikit-learn; no TensorFlow. Inputs are DataFrames (or 1-D
+array-likes for :func:`attribute_jsd`), so the same functions serve any model's output.
+
+Column kinds: a column is *discrete* when its dtype is categorical, bool, string or object on
+either side (as :func:`~tfgan_ts.evaluation.histogram_similarity` decides) or when it is named
+in ``discrete``; every other column is *continuous*. Numeric codes (a month number, a class
+id) are continuous unless named in ``discrete``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.spatial.distance import jensenshannon
+from sklearn.metrics import normalized_mutual_info_score
+
+from ..spec import _show
+from .fidelity import _MISSING, _is_discrete
+from .temporal import _bin_index, _check_bins, _check_edges, quantile_edges
+
+__all__ = [
+    "attribute_jsd",
+    "correlation_difference",
+    "mutual_information_difference",
+    "mutual_information_matrix",
+    "pair_histogram_similarity",
+    "sequence_attributes",
+]
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _check_columns(columns, func: str, at_least: int = 2) -> list[str]:
+    if isinstance(columns, str) or not hasattr(columns, "__iter__"):
+        raise ValueError(
+            f"{func}: columns must be a list of column names, got {columns!r}; e.g. "
+            f"columns=[{columns!r}, ...]"
+        )
+    columns = list(columns)
+    dup = sorted({str(c) for c in columns if columns.count(c) > 1})
+    if dup:
+        raise ValueError(f"{func}: column(s) {dup} are listed more than once; list each once")
+    if len(columns) < at_least:
+        raise ValueError(
+            f"{func} compares pairs of columns and needs at least {at_least} columns, got "
+            f"{columns}"
+        )
+    return columns
+
+
+def _check_frame(df, columns: list[str], name: str, func: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{func}: {name} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{func}: column(s) {missing} missing from the {name} frame (it has "
+            f"{list(df.columns)[:20]}); pass columns present on both sides"
+        )
+    if len(df) == 0:
+        raise ValueError(f"{func}: the {name} frame has no rows; there is nothing to compare")
+
+
+def _discrete_names(discrete, columns: list[str], func: str) -> set:
+    if discrete is None:
+        return set()
+    if isinstance(discrete, str):
+        discrete = [discrete]
+    if not hasattr(discrete, "__iter__"):
+        raise ValueError(
+            f"{func}: discrete must be a set of column names (e.g. {{'month'}}), got {discrete!r}"
+        )
+    names = set(discrete)
+    unknown = sorted(str(c) for c in names - set(columns))
+    if unknown:
+        raise ValueError(
+            f"{func}: discrete names {unknown}, which are not among the compared columns "
+            f"{columns}; check the spelling"
+        )
+    return names
+
+
+def _kinds(frames: list[pd.DataFrame], columns: list[str], discrete, func: str) -> dict:
+    """Column -> True when discrete (named in ``discrete`` or discrete by dtype on any side)."""
+    names = _discrete_names(discrete, columns, func)
+    return {c: c in names or any(_is_discrete(f[c]) for f in frames) for c in columns}
+
+
+def _floats(values: pd.Series, column: str, func: str) -> np.ndarray:
+    try:
+        x = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{func}: column {column!r} is not numeric; name it in discrete= to compare it "
+            "by category"
+        ) from None
+    if np.isinf(x).any():
+        raise ValueError(
+            f"{func}: column {column!r} has {int(np.isinf(x).sum())} infinite value(s), which "
+            "cannot be binned; replace them (e.g. with NaN, counted as missing) first"
+        )
+    return x
+
+
+def _category_codes(parts: list[pd.Series]) -> list[np.ndarray]:
+    """Codes of the categories over the union of all parts; missing values share one code."""
+    s = pd.concat([p.astype(object) for p in parts], ignore_index=True)
+    s = s.where(s.notna(), _MISSING)
+    codes, _ = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=False)
+    bounds = np.cumsum([0] + [len(p) for p in parts])
+    return [codes[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(len(parts))]
+
+
+def _binned_codes(xs: list[np.ndarray], edges) -> list[np.ndarray]:
+    """Bin codes on ``edges``; NaN gets a code of its own (one past the last bin)."""
+    n_bins = max(len(edges) - 1, 1) if edges is not None else 1
+    out = []
+    for x in xs:
+        codes = np.full(x.shape, n_bins, dtype=np.int64)
+        ok = ~np.isnan(x)
+        if ok.any():
+            codes[ok] = _bin_index(x[ok], edges)
+        out.append(codes)
+    return out
+
+
+# --------------------------------------------------------------------------- pairs of columns
+
+
+def pair_histogram_similarity(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    columns: list[str],
+    bins=20,
+    discrete: set[str] | None = None,
+) -> pd.DataFrame:
+    """``1 - total variation distance`` between the 2-D joint histograms of each pair of
+    columns, in [0, 1].
+
+    Each column is cut into cells shared by both sides:
+
+    * continuous: bins on edges ``np.histogram_bin_edges(concat(real, synthetic), bins)``
+      (finite values of both sides pooled; the last bin closed on the right, as
+      ``np.histogram``);
+    * discrete: the union of the categories seen on either side.
+
+    Missing values (NaN/None) are a bin (category) of their own. For a pair ``(a, b)``, ``p``
+    and ``q`` are the fractions of real and synthetic rows falling in each cell of the
+    ``a`` × ``b`` grid, and the similarity is ``1 - 0.5 * sum |p - q|``: 1 when the joint
+    histograms are equal, 0 when no cell is occupied on both sides. It is the 2-D analogue of
+    :func:`~tfgan_ts.evaluation.histogram_similarity` (same binning) and so it also reflects
+    the two marginals; a pair scores below both columns' own histogram similarity when the
+    dependence between them is off. With many cells (``bins**2``) and few rows, sampling
+    noise alone lowers the score: compare to the score of two real halves when in doubt.
+
+    Args:
+        real, synthetic: DataFrames holding ``columns`` (row counts may differ; each row is
+            one observation — use :func:`sequence_attributes` for one row per sequence).
+        columns: the columns to pair (at least two); every unordered pair is scored.
+        bins: number of bins or any ``np.histogram_bin_edges`` rule (continuous columns).
+        discrete: names of columns to treat as discrete on top of those discrete by dtype
+            (categorical, bool, string, object), e.g. ``{"month"}`` for integer codes.
+
+    Returns:
+        DataFrame with columns ``column_a``, ``column_b``, ``similarity``: one row per pair,
+        in the order of ``columns`` (``a`` before ``b``).
+    """
+    func = "pair_histogram_similarity"
+    columns = _check_columns(columns, func)
+    _check_frame(real, columns, "real", func)
+    _check_frame(synthetic, columns, "synthetic", func)
+    kinds = _kinds([real, synthetic], columns, discrete, func)
+    n_real, n_syn = len(real), len(synthetic)
+    codes = {}
+    for c in columns:
+        if kinds[c]:
+            codes[c] = _category_codes([real[c], synthetic[c]])
+            continue
+        x = _floats(real[c], c, func)
+        y = _floats(synthetic[c], c, func)
+        both = np.concatenate([x[~np.isnan(x)], y[~np.isnan(y)]])
+        edges = np.histogram_bin_edges(both, bins=bins) if both.size else None
+        codes[c] = _binned_codes([x, y], edges)
+    rows = []
+    for i, a in enumerate(columns):
+        for b in columns[i + 1 :]:
+            (ra, sa), (rb, sb) = codes[a], codes[b]
+            width = int(max(rb.max(), sb.max())) + 1
+            joint = np.concatenate([ra * width + rb, sa * width + sb])
+            _, cell = np.unique(joint, return_inverse=True)
+            cell = cell.ravel()
+            n_cells = int(cell.max()) + 1
+            p = np.bincount(cell[:n_real], minlength=n_cells) / n_real
+            q = np.bincount(cell[n_real:], minlength=n_cells) / n_syn
+            tvd = 0.5 * np.abs(p - q).sum()
+            rows.append((a, b, float(min(max(1.0 - tvd, 0.0), 1.0))))
+    return pd.DataFrame(rows, columns=["column_a", "column_b", "similarity"])
+
+
+def mutual_information_matrix(
+    df: pd.DataFrame,
+    columns: list[str],
+    bins: int = 20,
+    discrete: set[str] | None = None,
+    edges: dict | None = None,
+) -> pd.DataFrame:
+    """Normalized mutual information between every two columns of one frame, in [0, 1].
+
+    Each column is turned into labels: discrete columns by category (missing values one
+    category), continuous columns by bin on ``edges[column]`` when given, otherwise on quantile
+    edges of this frame's finite values (``bins`` bins, repeated edges merged; see
+    :func:`~tfgan_ts.evaluation.quantile_edges`). Values outside the given edges fall into the
+    first or last bin; missing values get a bin of their own. For two label columns ``A``, ``B``
+    the entry is ``sklearn.metrics.normalized_mutual_info_score(A, B,
+    average_method="arithmetic")`` = ``I(A; B) / ((H(A) + H(B)) / 2)``, with the plug-in
+    estimates on the rows: 0 means independent in the sample (up to the estimate's upward bias,
+    about ``(K_a - 1)(K_b - 1) / (2 n)`` nats for ``K`` labels and ``n`` rows), 1 means each
+    column determines the other (after binning).
+
+    Conventions (sklearn's): a pair where one column is constant scores 0; a pair of two
+    constant columns scores 1 (two trivial labelings agree). The diagonal is 1 by definition.
+
+    For a real-vs-synthetic comparison use :func:`mutual_information_difference`, which bins
+    both sides on the same edges (MI depends on the binning).
+
+    Args:
+        df: the frame.
+        columns: columns to compare (at least two).
+        bins: number of quantile bins for continuous columns without ``edges``.
+        discrete: names of columns to treat as discrete on top of those discrete by dtype.
+        edges: optional ``{column: sorted bin edges}`` for continuous columns.
+
+    Returns:
+        Square symmetric DataFrame indexed by ``columns`` on both axes.
+    """
+    func = "mutual_information_matrix"
+    columns = _check_columns(columns, func)
+    _check_frame(df, columns, "df", func)
+    bins = _check_bins(bins)
+    kinds = _kinds([df], columns, discrete, func)
+    edges = {} if edges is None else dict(edges)
+    unknown = sorted(str(c) for c in set(edges) - set(columns))
+    if unknown:
+        raise ValueError(f"{func}: edges given for {unknown}, which are not among {columns}")
+    labels = {}
+    for c in columns:
+        if kinds[c]:
+            if c in edges:
+                raise ValueError(
+                    f"{func}: edges given for column {c!r}, which is discrete; discrete "
+                    "columns are compared by category — drop its edges"
+                )
+            labels[c] = _category_codes([df[c]])[0]
+            continue
+        x = _floats(df[c], c, func)
+        if c in edges:
+            e = _check_edges(edges[c], f"edges[{c!r}]")
+        else:
+            e = quantile_edges(x, bins=bins) if (~np.isnan(x)).any() else None
+        labels[c] = _binned_codes([x], e)[0]
+    m = len(columns)
+    out = np.eye(m)
+    for i in range(m):
+        for j in range(i + 1, m):
+            v = normalized_mutual_info_score(
+                labels[columns[i]], labels[columns[j]], average_method="arithmetic"
+            )
+            out[i, j] = out[j, i] = v
+    return pd.DataFrame(out, index=list(columns), columns=list(columns))
+
+
+def _upper(m: np.ndarray) -> np.ndarray:
+    return m[np.triu_indices(m.shape[0], k=1)]
+
+
+def mutual_information_difference(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    columns: list[str],
+    bins: int = 20,
+    discrete: set[str] | None = None,
+) -> dict:
+    """Compare the normalized mutual information matrices of real and synthetic data.
+
+    Continuous columns are binned on quantile edges computed once from the finite values of
+    both sides pooled (``bins`` bins, repeated edges merged), so the two matrices use the same
+    cells; a column discrete on either side is discrete on both. Each matrix is
+    :func:`mutual_information_matrix` (NMI, arithmetic average, in [0, 1]).
+
+    Because the edges pool both sides, the real matrix depends mildly on the synthetic
+    marginals: when a column's synthetic marginal is far off, the real values crowd into fewer
+    of the shared bins and marginal error leaks into this dependence measure. Check the
+    marginals first (:func:`~tfgan_ts.evaluation.histogram_similarity`).
+
+    Returns:
+        dict with ``real`` and ``synthetic`` (the NMI matrices, DataFrames), ``difference``
+        (``|real - synthetic|`` elementwise, zero diagonal) and ``mean_abs_difference`` (float,
+        the mean of ``difference`` over the pairs above the diagonal; in [0, 1], 0 when the
+        pairwise dependence agrees; never NaN). The plug-in NMI is biased upward for small
+        samples and many bins, differently for different sample sizes: compare at similar
+        row counts.
+    """
+    func = "mutual_information_difference"
+    columns = _check_columns(columns, func)
+    _check_frame(real, columns, "real", func)
+    _check_frame(synthetic, columns, "synthetic", func)
+    bins = _check_bins(bins)
+    kinds = _kinds([real, synthetic], columns, discrete, func)
+    shared = {}
+    for c in columns:
+        if kinds[c]:
+            continue
+        x, y = _floats(real[c], c, func), _floats(synthetic[c], c, func)
+        if (~np.isnan(x)).any() or (~np.isnan(y)).any():
+            shared[c] = quantile_edges(x, y, bins=bins)
+    disc = {c for c in columns if kinds[c]}
+    a = mutual_information_matrix(real, columns, bins=bins, discrete=disc, edges=shared)
+    b = mutual_information_matrix(synthetic, columns, bins=bins, discrete=disc, edges=shared)
+    diff = (a - b).abs()
+    return {
+        "real": a,
+        "synthetic": b,
+        "difference": diff,
+        "mean_abs_difference": float(_upper(diff.to_numpy()).mean()),
+    }
+
+
+def _pearson(X: np.ndarray) -> np.ndarray:
+    """Pearson correlation of every two columns of ``X`` [n, m], on the rows where both are
+    present (pairwise deletion); NaN when fewer than two such rows or either column is
+    constant on them."""
+    m = X.shape[1]
+    out = np.full((m, m), np.nan)
+    present = ~np.isnan(X)
+    for i in range(m):
+        for j in range(i, m):
+            ok = present[:, i] & present[:, j]
+            n = int(ok.sum())
+            if n < 2:
+                continue
+            a, b = X[ok, i], X[ok, j]
+            da, db = a - a.mean(), b - b.mean()
+            saa, sbb = float(da @ da), float(db @ db)
+            # variance numerically zero (constant up to rounding) counts as zero
+            tol_a = (1e-12 * np.abs(a).max()) ** 2 * n
+            tol_b = (1e-12 * np.abs(b).max()) ** 2 * n
+            if saa <= tol_a or sbb <= tol_b:
+                continue
+            r = float(da @ db) / np.sqrt(saa * sbb)
+            out[i, j] = out[j, i] = min(max(r, -1.0), 1.0)
+    return out
+
+
+def correlation_difference(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> dict:
+    """Compare the Pearson correlation matrices of continuous columns in real and synthetic
+    data.
+
+    Each side's matrix holds the Pearson correlation of every two columns, computed on the
+    rows where both are present (pairwise deletion of missing values, as
+    ``pandas.DataFrame.corr``). A column that is constant (on those rows) has no correlation:
+    its entries, diagonal included, are NaN. Such pairs, on either side, are excluded from the
+    mean and listed.
+
+    Args:
+        real, synthetic: DataFrames holding ``columns``.
+        columns: numeric columns (at least two). Discrete columns (bool, categorical, string)
+            are refused — compare them with :func:`mutual_information_difference`; numeric
+            codes are taken as numbers.
+
+    Returns:
+        dict with ``real`` and ``synthetic`` (correlation matrices, DataFrames), ``difference``
+        (``|real - synthetic|``, NaN where either is NaN), ``mean_abs_difference`` (mean of
+        ``difference`` over the pairs above the diagonal where it is defined; in [0, 2], 0 when
+        the correlations agree; NaN when no pair is defined), ``n_pairs`` (how many pairs
+        that mean used) and ``undefined_pairs`` (the ``(column_a, column_b)`` pairs left out).
+    """
+    func = "correlation_difference"
+    columns = _check_columns(columns, func)
+    _check_frame(real, columns, "real", func)
+    _check_frame(synthetic, columns, "synthetic", func)
+    for c in columns:
+        for name, f in (("real", real), ("synthetic", synthetic)):
+            if _is_discrete(f[c]):
+                raise ValueError(
+                    f"{func}: column {c!r} is discrete (dtype {f[c].dtype} in the {name} frame); "
+                    "Pearson correlation needs numbers — leave it out and compare it with "
+                    "mutual_information_difference, or cast it to float if it is a 0/1 variable"
+                )
+    mats = []
+    for f in (real, synthetic):
+        X = np.column_stack([_floats(f[c], c, func) for c in columns])
+        mats.append(_pearson(X))
+    a, b = mats
+    diff = np.abs(a - b)
+    iu = np.triu_indices(len(columns), k=1)
+    upper = diff[iu]
+    ok = ~np.isnan(upper)
+    undefined = [(columns[i], columns[j]) for i, j, good in zip(*iu, ok, strict=True) if not good]
+    frame = lambda m: pd.DataFrame(m, index=list(columns), columns=list(columns))  # noqa: E731
+    return {
+        "real": frame(a),
+        "synthetic": frame(b),
+        "difference": frame(diff),
+        "mean_abs_difference": float(upper[ok].mean()) if ok.any() else float("nan"),
+        "n_pairs": int(ok.sum()),
+        "undefined_pairs": undefined,
+    }
+
+
+# --------------------------------------------------------------------------- one column
+
+
+def _one_column(values, name: str) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, pd.DataFrame) or np.ndim(values) != 1:
+        raise ValueError(
+            f"attribute_jsd compares two 1-D columns; {name} has shape {np.shape(values)} — "
+            "pass one column at a time"
+        )
+    return pd.Series(values)
+
+
+def attribute_jsd(real, synthetic, bins=20, discrete: bool | None = None) -> float:
+    """Jensen–Shannon divergence (base 2) between the distributions of one column, in [0, 1].
+
+    ``p`` and ``q`` are the real and synthetic frequencies over shared cells: for continuous
+    values, bins on edges ``np.histogram_bin_edges(concat(real, synthetic), bins)``; for
+    discrete values (categorical, bool, string/object, or any dtype with ``discrete=True``),
+    the union of the categories seen on either side. Missing values are a cell of their own.
+    With ``m = (p + q) / 2``::
+
+        JSD = (KL(p || m) + KL(q || m)) / 2,   KL(p || m) = sum_i p_i log2(p_i / m_i)
+
+    0 means the same histogram, 1 disjoint supports. ``scipy.spatial.distance.jensenshannon(p,
+    q, base=2)`` returns the Jensen–Shannon *distance*, the square root of this divergence; it
+    is squared here.
+
+    Args:
+        real, synthetic: 1-D array-likes or Series (lengths may differ); for attributes of
+            sequences take one value per sequence (:func:`sequence_attributes`).
+        bins: number of bins or any ``np.histogram_bin_edges`` rule (continuous only).
+        discrete: force discrete (True) or continuous (False) handling; default: from dtype.
+    """
+    func = "attribute_jsd"
+    a, b = _one_column(real, "real"), _one_column(synthetic, "synthetic")
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError(
+            f"{func} needs values on both sides, got {len(a)} real and {len(b)} synthetic"
+        )
+    if discrete is None:
+        discrete = _is_discrete(a) or _is_discrete(b)
+    if discrete:
+        ca, cb = _category_codes([a, b])
+    else:
+        x, y = _floats(a, "real", func), _floats(b, "synthetic", func)
+        both = np.concatenate([x[~np.isnan(x)], y[~np.isnan(y)]])
+        edges = np.histogram_bin_edges(both, bins=bins) if both.size else None
+        ca, cb = _binned_codes([x, y], edges)
+    k = int(max(ca.max(), cb.max())) + 1
+    p = np.bincount(ca, minlength=k) / len(ca)
+    q = np.bincount(cb, minlength=k) / len(cb)
+    d = float(jensenshannon(p, q, base=2)) ** 2
+    return float(min(max(d, 0.0), 1.0))
+
+
+def sequence_attributes(df: pd.DataFrame, spec) -> pd.DataFrame:
+    """The attribute columns of a long-format frame, one row per example.
+
+    Rows are the first row of each example in the spec's order (``spec.sequence_order``:
+    examples by first appearance of ``spec.example_id``, steps by ``spec.time``), so row ``i``
+    is the example of row ``i`` of :func:`~tfgan_ts.evaluation.sequence_matrix`. Columns are
+    the spec's attributes in spec order, with their dtypes; the index is ``0..n-1``. Use it to
+    compare attribute distributions once per sequence rather than once per step (which would
+    weight long sequences more). ``spec`` need not be fitted. A spec without attributes gives
+    a frame with no columns.
+
+    Raises ValueError when an attribute column is missing or varies within an example
+    (attributes hold one value per sequence).
+    """
+    func = "sequence_attributes"
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{func}: expected a pandas DataFrame, got {type(df).__name__}")
+    names = [c.name for c in spec.attributes]
+    missing = [c for c in names if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{func}: attribute column(s) {missing} missing from the DataFrame (it has "
+            f"{list(df.columns)[:20]})"
+        )
+    order, ex, pos, lengths, ids = spec.sequence_order(df)
+    for c in names:
+        counts = df[c].iloc[order].groupby(ex).nunique(dropna=False).to_numpy()
+        bad = np.flatnonzero(counts > 1)
+        if bad.size:
+            shown = ", ".join(_show(ids[i]) for i in bad[:5])
+            raise ValueError(
+                f"{func}: attribute {c!r} is not constant within {bad.size} example(s), e.g. "
+                f"{spec.example_id}={shown}; attributes hold one value per sequence"
+            )
+    first = order[pos == 0]
+    return df.iloc[first][names].reset_index(drop=True)

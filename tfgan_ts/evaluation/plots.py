@@ -1,0 +1,158 @@
+"""Figures comparing real and synthetic sequences (matplotlib, no display needed).
+
+Every function returns a ``matplotlib.figure.Figure`` built without pyplot, so nothing is
+shown or kept in a global figure registry; save it with ``fig.savefig(path)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..columns import Continuous, Discrete
+from .fidelity import sequence_lengths, sequence_matrix
+from .temporal import autocorrelation
+
+REAL, SYN = "#1f77b4", "#ff7f0e"
+
+
+def _grid(n: int, ncols: int = 3, size=(4.2, 3.0)):
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols)) if n else 1
+    fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")
+    axes = [fig.add_subplot(nrows, ncols, i + 1) for i in range(max(n, 1))]
+    return fig, axes
+
+
+def _first_rows(df: pd.DataFrame, spec) -> pd.DataFrame:
+    order, _, pos, _, _ = spec.sequence_order(df)
+    return df.iloc[order[pos == 0]].reset_index(drop=True)
+
+
+def plot_sequences(real, synthetic, spec, column: str, n: int = 3, seed: int = 0) -> Figure:
+    """``n`` random real sequences (left) and ``n`` random synthetic ones (right) of one
+    feature, on the same y-axis."""
+    rng = np.random.default_rng(seed)
+    fig = Figure(figsize=(12, 2.4 * n), layout="constrained")
+    mats = {}
+    for name, df in (("real", real), ("synthetic", synthetic)):
+        m = sequence_matrix(df, spec, column)
+        mats[name] = m[rng.choice(len(m), size=min(n, len(m)), replace=False)]
+    finite = np.concatenate([m[np.isfinite(m)] for m in mats.values()])
+    lims = (finite.min(), finite.max()) if finite.size else (0, 1)
+    pad = 0.05 * (lims[1] - lims[0] or 1)
+    for j, (name, m) in enumerate(mats.items()):
+        for i in range(len(m)):
+            ax = fig.add_subplot(n, 2, 2 * i + j + 1)
+            ax.plot(m[i], color=REAL if name == "real" else SYN, lw=1)
+            ax.set_ylim(lims[0] - pad, lims[1] + pad)
+            if i == 0:
+                ax.set_title(f"{name}: {column}")
+            ax.set_xlabel("step")
+    return fig
+
+
+def plot_histograms(real, synthetic, spec, bins: int = 40) -> Figure:
+    """Distribution of every feature (all rows) and attribute (one value per sequence):
+    overlaid densities for continuous columns, side-by-side bars for discrete ones."""
+    r_attr, s_attr = _first_rows(real, spec), _first_rows(synthetic, spec)
+    cols = [(c, r_attr, s_attr, "attribute") for c in spec.attributes]
+    cols += [(c, real, synthetic, "feature") for c in spec.features]
+    fig, axes = _grid(len(cols))
+    for ax, (col, r, s, role) in zip(axes, cols, strict=False):
+        if isinstance(col, Discrete):
+            _bars(ax, r[col.name], s[col.name])
+        else:
+            a = pd.to_numeric(r[col.name], errors="coerce").dropna().to_numpy(float)
+            b = pd.to_numeric(s[col.name], errors="coerce").dropna().to_numpy(float)
+            edges = np.histogram_bin_edges(np.concatenate([a, b]), bins=bins)
+            ax.hist(a, bins=edges, density=True, alpha=0.55, color=REAL, label="real")
+            ax.hist(b, bins=edges, density=True, alpha=0.55, color=SYN, label="synthetic")
+            ax.legend(fontsize=8)
+        ax.set_title(f"{col.name} ({role})")
+    return fig
+
+
+def _bars(ax, real: pd.Series, synthetic: pd.Series, top: int = 15):
+    p = real.astype(object).fillna("(missing)").astype(str).value_counts(normalize=True)
+    q = synthetic.astype(object).fillna("(missing)").astype(str).value_counts(normalize=True)
+    cats = list(pd.concat([p, q], axis=1).fillna(0).max(axis=1).sort_values(ascending=False)
+                .index[:top])
+    x = np.arange(len(cats))
+    ax.bar(x - 0.2, [p.get(c, 0) for c in cats], 0.4, color=REAL, label="real")
+    ax.bar(x + 0.2, [q.get(c, 0) for c in cats], 0.4, color=SYN, label="synthetic")
+    ax.set_xticks(x, cats, rotation=45, ha="right", fontsize=7)
+    ax.set_ylabel("share")
+    ax.legend(fontsize=8)
+
+
+def plot_attributes(real, synthetic, spec) -> Figure:
+    """Bars of each discrete attribute's categories, one value per sequence."""
+    attrs = [c for c in spec.attributes if isinstance(c, Discrete)]
+    r, s = _first_rows(real, spec), _first_rows(synthetic, spec)
+    fig, axes = _grid(len(attrs))
+    for ax, col in zip(axes, attrs, strict=False):
+        _bars(ax, r[col.name], s[col.name])
+        ax.set_title(f"{col.name} (share of sequences)")
+    if not attrs:
+        axes[0].text(0.5, 0.5, "no discrete attributes", ha="center", va="center")
+        axes[0].set_axis_off()
+    return fig
+
+
+def plot_acf(real, synthetic, spec, max_lag: int | None = None) -> Figure:
+    """Averaged per-sample autocorrelation of every continuous feature, real vs synthetic."""
+    cols = [c for c in spec.features if isinstance(c, Continuous)]
+    fig, axes = _grid(len(cols), ncols=2, size=(6, 3))
+    for ax, col in zip(axes, cols, strict=False):
+        r = sequence_matrix(real, spec, col.name)
+        s = sequence_matrix(synthetic, spec, col.name)
+        lag = max_lag or max(1, min(r.shape[1], s.shape[1]) - 1)
+        lags = np.arange(1, lag + 1)
+        ax.plot(lags, autocorrelation(r, max_lag=lag), color=REAL, label="real")
+        ax.plot(lags, autocorrelation(s, max_lag=lag), color=SYN, label="synthetic")
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_title(f"autocorrelation of {col.name}")
+        ax.set_xlabel("lag (steps)")
+        ax.legend(fontsize=8)
+    if not cols:
+        axes[0].text(0.5, 0.5, "no continuous features", ha="center", va="center")
+        axes[0].set_axis_off()
+    return fig
+
+
+def plot_lengths(real, synthetic, spec) -> Figure:
+    """Histogram of sequence lengths, real vs synthetic."""
+    a, b = sequence_lengths(real, spec), sequence_lengths(synthetic, spec)
+    fig = Figure(figsize=(6, 3), layout="constrained")
+    ax = fig.add_subplot()
+    edges = np.histogram_bin_edges(np.concatenate([a, b]), bins=min(40, max(1, np.ptp(np.r_[a, b]))))
+    ax.hist(a, bins=edges, density=True, alpha=0.55, color=REAL, label=f"real (mean {a.mean():.1f})")
+    ax.hist(b, bins=edges, density=True, alpha=0.55, color=SYN,
+            label=f"synthetic (mean {b.mean():.1f})")
+    ax.set_xlabel("sequence length (steps)")
+    ax.set_title("sequence lengths")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_history(history) -> Figure:
+    """Training losses per epoch from a Keras ``History`` (or its ``.history`` dict)."""
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict) or not logs:
+        raise ValueError("plot_history takes a keras History or a dict of per-epoch lists")
+    groups = [("critic / generator losses", ["d_loss", "attr_d_loss", "g_loss"]),
+              ("Wasserstein estimate and gradient penalties", ["wasserstein", "gp", "attr_gp"])]
+    other = [k for k in logs if all(k not in names for _, names in groups)]
+    if other:
+        groups.append(("other", other))
+    fig, axes = _grid(len(groups), ncols=len(groups), size=(5.5, 3))
+    for ax, (title, keys) in zip(axes, groups, strict=False):
+        for key in keys:
+            if key in logs:
+                ax.plot(np.arange(1, len(logs[key]) + 1), logs[key], label=key, lw=1)
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        ax.legend(fontsize=8)
+    return fig
