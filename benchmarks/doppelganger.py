@@ -66,6 +66,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="steps per LSTM cell; must divide max_length (default: 12 for traffic "
                         "(168 steps), 2 for bank (218 steps = 2 x 109))")
     p.add_argument("--batch-size", type=int, default=100, help="default 100")
+    p.add_argument("--report-holdout", type=float, default=0.0,
+                   help="hold this share of sequences out of training and run the full "
+                        "evaluation report (discriminative, utility, privacy) against them; "
+                        "the report's HTML goes next to --out-json (default 0: off)")
     p.add_argument("--max-length", type=int, default=None,
                    help="pad sequences to this length (default: the longest), e.g. 220 for "
                         "bank so that sample_len 10 divides it")
@@ -295,8 +299,14 @@ def markdown(result: dict) -> str:
         rows.append((f"histogram similarity: {name}", _fmt(value)))
     for name, value in q["attribute_similarity"].items():
         rows.append((f"attribute similarity: {name}", _fmt(value)))
+    for m in result.get("report", {}).get("metrics", []):
+        if m["section"] in ("discriminative", "utility", "privacy", "fidelity") and \
+                "histogram similarity" not in m["measure"]:
+            label = f"report, {m['section']}: {m['measure']}" + (
+                f" ({m['column']})" if m["column"] else "")
+            rows.append((label, _fmt(m["value"])))
     lines = ["| measure | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in rows]
+    lines += [f"| {k.replace('|', chr(92) + '|')} | {v} |" for k, v in rows]
     return "\n".join(lines)
 
 
@@ -336,6 +346,12 @@ def main(argv=None) -> int:
         spec.max_length = args.max_length
     t0 = time.perf_counter()
     data = spec.fit_transform(real)
+    holdout = None
+    if args.report_holdout:
+        # train on the rest; the held-out sequences feed the report's utility and privacy
+        real, holdout = tg.evaluation.train_test_split_sequences(
+            real, spec, test_size=args.report_holdout, seed=args.seed)
+        data = spec.transform(real)
     prepare_seconds = time.perf_counter() - t0
     n_real = len(data)
     n_generate = args.n_generate or n_real
@@ -364,6 +380,15 @@ def main(argv=None) -> int:
     syn = model.generate(n_generate, seed=args.seed + 2)
     generate_seconds = time.perf_counter() - t0
     q = quality(args.dataset, real, syn, spec)
+    report_rows = None
+    if holdout is not None:
+        t0 = time.perf_counter()
+        rep = tg.evaluation.report(real, syn, model.spec, history=history, holdout=holdout,
+                                   seed=args.seed, title=f"benchmark: {command}")
+        report_seconds = time.perf_counter() - t0
+        report_rows = rep.summary().to_dict("records")
+        if args.out_json:
+            rep.to_html(Path(args.out_json).with_suffix(".html"))
 
     result = {
         "benchmark": "doppelganger",
@@ -416,6 +441,9 @@ def main(argv=None) -> int:
         },
         "quality": q,
     }
+    if report_rows is not None:
+        result["report"] = {"seconds": report_seconds, "holdout_sequences": int(
+            len(tg.evaluation.sequence_lengths(holdout, spec))), "metrics": report_rows}
     print()
     print(markdown(result))
     print()

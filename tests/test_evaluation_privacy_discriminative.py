@@ -259,7 +259,7 @@ def test_privacy_bad_input_raises():
     with pytest.raises(ValueError, match="needs holdout"):
         membership_inference_auc(train, None, syn, spec)
     other = tg.SequenceSpec("id", "t", features=[tg.Continuous("x")]).fit(train)
-    with pytest.raises(ValueError, match="attributes has width 0 but the spec encodes 2"):
+    with pytest.raises(ValueError, match="attributes has width 0 but this spec encodes 2"):
         record_vectors(other.transform(train), spec)
 
 

@@ -281,7 +281,7 @@ class SequenceSpec:
         fmt = format or self.input_format_
         if fmt not in ("long", "wide"):
             raise ValueError(f"format must be 'long' or 'wide', got {format!r}")
-        self._check_layout(data)
+        self.check_layout(data)
         rng = np.random.default_rng(seed)
         n = len(data)
         lengths = np.asarray(data.lengths, dtype=np.int64)
@@ -821,25 +821,27 @@ class SequenceSpec:
         u = e if col.normalization == "zero_one" else (e + 1.0) / 2.0
         return np.maximum(u, 0.0) * (col.scale / 2.0)
 
-    def _check_layout(self, data: SequenceData):
+    def check_layout(self, data: SequenceData, name: str = "SequenceData"):
+        """ValueError unless ``data`` has this spec's widths and max_length (``name`` says
+        which input is meant in the message)."""
         if not isinstance(data, SequenceData):
-            raise ValueError(f"expected a tg.SequenceData, got {type(data).__name__}")
+            raise ValueError(f"{name}: expected a tg.SequenceData, got {type(data).__name__}")
         want = {
             "attributes": self.attribute_dim,
             "derived_attributes": self.derived_dim,
             "features": self.feature_dim,
         }
-        for name, dim in want.items():
-            got = getattr(data, name).shape[-1]
+        for part, dim in want.items():
+            got = getattr(data, part).shape[-1]
             if got != dim:
                 raise ValueError(
-                    f"SequenceData.{name} has width {got} but this spec encodes {dim}; was it "
-                    "made by a different spec?"
+                    f"{name}: SequenceData.{part} has width {got} but this spec encodes {dim}; "
+                    "was it made by a different spec? Encode it with spec.transform(df)"
                 )
         if data.max_length != self.max_length_:
             raise ValueError(
-                f"SequenceData has {data.max_length} steps but the spec's max_length is "
-                f"{self.max_length_}"
+                f"{name}: SequenceData has {data.max_length} steps but the spec's max_length "
+                f"is {self.max_length_}"
             )
 
     def _decode_ids(self, data: SequenceData, n: int) -> pd.Series:

@@ -52,23 +52,7 @@ def _encode(data, spec, name: str) -> SequenceData:
     SequenceData; ValueError naming ``name`` when it does not fit the spec."""
     _check_spec(spec)
     if isinstance(data, SequenceData):
-        want = {
-            "attributes": spec.attribute_dim,
-            "derived_attributes": spec.derived_dim,
-            "features": spec.feature_dim,
-        }
-        for part, dim in want.items():
-            got = getattr(data, part).shape[-1]
-            if got != dim:
-                raise ValueError(
-                    f"{name}: SequenceData.{part} has width {got} but the spec encodes {dim}; "
-                    "encode it with the same spec (spec.transform(df))"
-                )
-        if data.max_length != spec.max_length_:
-            raise ValueError(
-                f"{name}: SequenceData has {data.max_length} steps but the spec's max_length is "
-                f"{spec.max_length_}"
-            )
+        spec.check_layout(data, name)
         if len(data) == 0:
             raise ValueError(f"{name} holds no sequences")
         return data

@@ -32,6 +32,25 @@ __all__ = [
 ]
 
 
+
+def _check_lengths(lengths, shape, what: str) -> np.ndarray:
+    """``lengths`` as int64, one per sequence of an [n, T] array, each in 0..T."""
+    lengths = np.asarray(lengths)
+    if lengths.shape != (shape[0],):
+        raise ValueError(
+            f"lengths must hold one length per sequence ({shape[0]}), got shape {lengths.shape}"
+        )
+    if not np.issubdtype(lengths.dtype, np.integer):
+        if not np.all(np.isfinite(lengths)) or np.any(lengths != np.round(lengths)):
+            raise ValueError("lengths must be whole numbers of steps")
+        lengths = lengths.astype(np.int64)
+    if lengths.size and (lengths.min() < 0 or lengths.max() > shape[1]):
+        raise ValueError(
+            f"lengths must lie in 0..{shape[1]} (the number of columns of {what}), got "
+            f"{int(lengths.min())}..{int(lengths.max())}"
+        )
+    return lengths
+
 def _as_matrix(x, lengths=None) -> np.ndarray:
     """``x`` as a float64 [n, T] array with NaN wherever a step is not a valid point."""
     x = np.array(x, dtype=np.float64)  # a copy: the padding is overwritten below
@@ -48,21 +67,7 @@ def _as_matrix(x, lengths=None) -> np.ndarray:
             "values (NaN marks padding or missing steps)"
         )
     if lengths is not None:
-        lengths = np.asarray(lengths)
-        if lengths.shape != (x.shape[0],):
-            raise ValueError(
-                f"lengths must hold one length per sequence ({x.shape[0]}), got shape "
-                f"{lengths.shape}"
-            )
-        if not np.issubdtype(lengths.dtype, np.integer):
-            if not np.all(np.isfinite(lengths)) or np.any(lengths != np.round(lengths)):
-                raise ValueError("lengths must be whole numbers of steps")
-            lengths = lengths.astype(np.int64)
-        if lengths.size and (lengths.min() < 0 or lengths.max() > x.shape[1]):
-            raise ValueError(
-                f"lengths must lie in 0..{x.shape[1]} (the number of columns of x), got "
-                f"{int(lengths.min())}..{int(lengths.max())}"
-            )
+        lengths = _check_lengths(lengths, x.shape, "x")
         x[np.arange(x.shape[1])[None, :] >= lengths[:, None]] = np.nan
     return x
 
@@ -305,21 +310,7 @@ def _as_codes(codes, lengths=None) -> np.ndarray:
             f"codes must be >= 0, with -1 marking padding; got {int(a.min())}"
         )
     if lengths is not None:
-        lengths = np.asarray(lengths)
-        if lengths.shape != (a.shape[0],):
-            raise ValueError(
-                f"lengths must hold one length per sequence ({a.shape[0]}), got shape "
-                f"{lengths.shape}"
-            )
-        if not np.issubdtype(lengths.dtype, np.integer):
-            if not np.all(np.isfinite(lengths)) or np.any(lengths != np.round(lengths)):
-                raise ValueError("lengths must be whole numbers of steps")
-            lengths = lengths.astype(np.int64)
-        if lengths.size and (lengths.min() < 0 or lengths.max() > a.shape[1]):
-            raise ValueError(
-                f"lengths must lie in 0..{a.shape[1]} (the number of columns of codes), got "
-                f"{int(lengths.min())}..{int(lengths.max())}"
-            )
+        lengths = _check_lengths(lengths, a.shape, "codes")
         a = a.copy()
         a[np.arange(a.shape[1])[None, :] >= lengths[:, None]] = -1
     return a

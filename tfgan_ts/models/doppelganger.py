@@ -358,7 +358,7 @@ class DoppelGANger(keras.Model):
                 f"from model.make_dataset; got {type(x).__name__}")
         if not self._networks_ready:
             self._make_networks()
-        self.spec._check_layout(x)
+        self.spec.check_layout(x)
         n = len(x)
         if n == 0:
             raise ValueError("there are no sequences to train on")
