@@ -21,7 +21,16 @@ import json
 import numpy as np
 import pandas as pd
 
-from .columns import Binned, Column, Continuous, Discrete, Output, _native, _restore_dtype
+from .columns import (
+    Binned,
+    Column,
+    Continuous,
+    Discrete,
+    Output,
+    _native,
+    _restore_dtype,
+    check_numeric,
+)
 from .sequence_data import SequenceData
 
 TIME_ENCODINGS = ("auto", "grid", "interarrival")
@@ -621,12 +630,7 @@ class SequenceSpec:
             values = frame[col.name]
             if isinstance(col, Discrete):
                 continue
-            if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(
-                values.dtype
-            ):
-                from .columns import check_numeric
-
-                check_numeric(values, col.name)
+            check_numeric(values, col.name)
             x = values.to_numpy(dtype=np.float64, na_value=np.nan)
             bad = ~np.isfinite(x)
             if bad.any():

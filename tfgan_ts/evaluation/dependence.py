@@ -18,7 +18,7 @@ from scipy.spatial.distance import jensenshannon
 from sklearn.metrics import normalized_mutual_info_score
 
 from ..spec import _show
-from .fidelity import _MISSING, _is_discrete
+from .fidelity import _MISSING, _column, _is_discrete
 from .temporal import _bin_index, _check_bins, _check_edges, quantile_edges
 
 __all__ = [
@@ -414,17 +414,6 @@ def correlation_difference(real: pd.DataFrame, synthetic: pd.DataFrame, columns:
 # --------------------------------------------------------------------------- one column
 
 
-def _one_column(values, name: str) -> pd.Series:
-    if isinstance(values, pd.Series):
-        return values
-    if isinstance(values, pd.DataFrame) or np.ndim(values) != 1:
-        raise ValueError(
-            f"attribute_jsd compares two 1-D columns; {name} has shape {np.shape(values)} — "
-            "pass one column at a time"
-        )
-    return pd.Series(values)
-
-
 def attribute_jsd(real, synthetic, bins=20, discrete: bool | None = None) -> float:
     """Jensen–Shannon divergence (base 2) between the distributions of one column, in [0, 1].
 
@@ -447,7 +436,8 @@ def attribute_jsd(real, synthetic, bins=20, discrete: bool | None = None) -> flo
         discrete: force discrete (True) or continuous (False) handling; default: from dtype.
     """
     func = "attribute_jsd"
-    a, b = _one_column(real, "real"), _one_column(synthetic, "synthetic")
+    a = _column(real, "real", "attribute_jsd")
+    b = _column(synthetic, "synthetic", "attribute_jsd")
     if len(a) == 0 or len(b) == 0:
         raise ValueError(
             f"{func} needs values on both sides, got {len(a)} real and {len(b)} synthetic"

@@ -113,12 +113,13 @@ def _frequencies(values: pd.Series) -> dict:
     return {k: v / len(values) for k, v in counts.items() if v}
 
 
-def _column(values, name: str) -> pd.Series:
+def _column(values, name: str, func: str = "histogram_similarity") -> pd.Series:
+    """One column as a Series; ValueError (naming ``func``) for anything not 1-D."""
     if isinstance(values, pd.Series):
         return values
     if isinstance(values, pd.DataFrame) or np.ndim(values) != 1:
         raise ValueError(
-            f"histogram_similarity compares two 1-D columns; {name} has shape "
+            f"{func} compares two 1-D columns; {name} has shape "
             f"{np.shape(values)} — pass one column at a time"
         )
     return pd.Series(values)

@@ -285,6 +285,10 @@ def _temporal(rep, real, synthetic, spec, max_lag):
 
 def _codes(real, synthetic, spec, col):
     """Integer codes [n, T] (−1 = padding) of a discrete/binned feature on both sides."""
+    if isinstance(col, Binned):  # binned values are continuous again: bin them the same way
+        edges = np.asarray(col.edges_)
+        return [discretize(sequence_matrix(df, spec, col.name, spec.max_length_), edges=edges)
+                for df in (real, synthetic)]
     mats = []
     for df in (real, synthetic):
         order, ex, pos, lengths, _ = spec.sequence_order(df)
@@ -296,11 +300,6 @@ def _codes(real, synthetic, spec, col):
         codes = np.full((len(lengths), spec.max_length_), -1, dtype=np.int64)
         codes[ex, pos] = [cats[v] for v in values]
         out.append(codes)
-    if isinstance(col, Binned):  # binned values are continuous again: bin them the same way
-        r = sequence_matrix(real, spec, col.name, spec.max_length_)
-        s = sequence_matrix(synthetic, spec, col.name, spec.max_length_)
-        edges = np.asarray(col.edges_)
-        out = [discretize(r, edges=edges), discretize(s, edges=edges)]
     return out
 
 

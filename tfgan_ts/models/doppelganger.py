@@ -171,12 +171,13 @@ class DoppelGANger(keras.Model):
             self._ensure_ready_in_scope()
 
     def _ensure_ready_in_scope(self):
-        if not self._networks_ready:
-            self._make_networks()
-        if not self.built:
-            self.build()
+        self._ensure_networks_built()
         if not self._dg_compiled:
             self.compile()
+        self._build_optimizers()
+
+    def _build_optimizers(self):
+        """Optimizer slots created up front, not lazily inside the traced train step."""
         for opt, variables in self._optimizer_pairs():
             if not opt.built:
                 opt.build(variables)
@@ -287,9 +288,7 @@ class DoppelGANger(keras.Model):
             config[key] = keras.optimizers.deserialize(config[key])
         self.compile(**config)
         if self._networks_ready:
-            for opt, variables in self._optimizer_pairs():
-                if not opt.built:
-                    opt.build(variables)
+            self._build_optimizers()
 
     @property
     def metrics(self):
