@@ -222,12 +222,17 @@ def test_missing_discrete_values_are_a_category_and_come_back_missing():
 
 
 def test_declared_categories_keep_order_and_unused_levels():
-    df = pd.DataFrame({"id": [0, 1], "t": [0, 0], "k": ["lo", "hi"], "v": [1.0, 2.0]})
+    df = pd.DataFrame({"id": [0, 1], "t": [10, 10], "k": ["lo", "hi"], "v": [1.0, 2.0]})
     spec = tg.SequenceSpec("id", "t", attributes=[tg.Discrete("k", ["hi", "mid", "lo"])],
                            features=[tg.Continuous("v")])
     data = spec.fit_transform(df)
     np.testing.assert_array_equal(data.attributes, [[0, 0, 1], [1, 0, 0]])
     assert spec.data_derived_schema() == ["v: min/max", "t: time grid", "max_length"]
+    # a grid of positions 0..T-1 carries nothing beyond max_length; declared bounds are public
+    spec = tg.SequenceSpec("id", "t", attributes=[tg.Discrete("k", ["hi", "mid", "lo"])],
+                           features=[tg.Continuous("v", bounds=(0, 5))], max_length=1)
+    spec.fit(df.assign(t=0))
+    assert spec.data_derived_schema() == []
 
 
 def test_binned_column_decodes_within_its_bin():

@@ -9,6 +9,7 @@ from . import datasets, evaluation
 from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
 from .estimators import LSTMForecaster
+from .gan.dp import DPConfig
 from .models import DoppelGANger
 from .sequence_data import SequenceData
 from .spec import SequenceSpec
@@ -16,6 +17,7 @@ from .spec import SequenceSpec
 __all__ = [
     "Binned",
     "Continuous",
+    "DPConfig",
     "DoppelGANger",
     "Discrete",
     "LSTMForecaster",

@@ -371,7 +371,11 @@ class SequenceSpec:
             out += col.data_derived()
         if self.time_delta_ is not None:
             out += [f"{self.time}: inter-arrival range", f"{self.time}: start-time range"]
-        if self.time_encoding_ == "grid" and self.time is not None and self.input_format_ == "long":
+        grid = self.time_grid_
+        positions = grid is not None and list(grid) == list(range(len(grid)))
+        if self.time_encoding_ == "grid" and self.time is not None \
+                and self.input_format_ == "long" and not positions:
+            # a grid 0, 1, ..., T-1 says nothing beyond max_length
             out.append(f"{self.time}: time grid")
         if self.max_length is None:
             out.append("max_length")

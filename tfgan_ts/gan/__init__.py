@@ -1,6 +1,7 @@
 """Training machinery shared by every GAN of the library (layer 3): losses, gradient
 penalty, optimizer handling. Written once, used by each model's ``train_step``."""
 
+from .dp import DPConfig, compute_epsilon, dp_gradients, poisson_dataset, poisson_plan
 from .losses import (
     gradient_penalty,
     interpolate,
@@ -10,6 +11,11 @@ from .losses import (
 from .optim import make_optimizer, minimize, prepare_optimizer
 
 __all__ = [
+    "DPConfig",
+    "compute_epsilon",
+    "dp_gradients",
+    "poisson_dataset",
+    "poisson_plan",
     "gradient_penalty",
     "interpolate",
     "make_optimizer",

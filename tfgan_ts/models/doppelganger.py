@@ -6,6 +6,7 @@ Challenges, Initial Promise, and Open Questions", IMC 2020. Defaults follow the 
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import keras
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from ..gan import dp as dpsgd
 from ..gan import gradient_penalty, make_optimizer, minimize, prepare_optimizer
 from ..gan.losses import wasserstein_critic_loss, wasserstein_generator_loss
 from ..nn.blocks import harden
@@ -27,6 +29,37 @@ from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
 
 _METRICS = ("d_loss", "attr_d_loss", "g_loss", "gp", "attr_gp", "wasserstein")
+
+
+class PrivacySpent(tuple):
+    """(epsilon, delta) of the differential-privacy guarantee for the steps taken."""
+
+    __slots__ = ()
+
+    def __new__(cls, epsilon, delta):
+        return super().__new__(cls, (float(epsilon), float(delta)))
+
+    epsilon = property(lambda self: self[0])
+    delta = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"PrivacySpent(epsilon={self[0]:.4g}, delta={self[1]:.3g})"
+
+
+class _Box:
+    """Holds an object out of Keras/TF tracking (never saved)."""
+
+    def __init__(self, value=None):
+        self.value = value
+
+
+class EpsilonLogger(keras.callbacks.Callback):
+    """Adds the epsilon spent so far to each epoch's logs (so History and the progress bar
+    show it). Put first so the callbacks after it see the value."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["epsilon"] = self.model.privacy_spent().epsilon
 
 
 def real_steps(data: SequenceData, variable_length: bool = True) -> np.ndarray:
@@ -55,7 +88,10 @@ class DoppelGANger(keras.Model):
         lstm_units/layers: the feature generator (1×100).
         discriminator_units/layers, attribute_discriminator_units/layers: critics (5×200).
         use_attribute_discriminator: the auxiliary critic on attributes (paper: on).
-        seed: seeds the training noise.
+        seed: seeds the training noise (not the DP noise or sampling, which always come
+            from the operating system).
+        dp: a :class:`tfgan_ts.DPConfig` (or its dict) to train the critics with DP-SGD on
+            Poisson-sampled batches; see :meth:`privacy_spent`.
     """
 
     def __init__(
@@ -76,6 +112,8 @@ class DoppelGANger(keras.Model):
         attribute_discriminator_layers: int = 5,
         use_attribute_discriminator: bool = True,
         seed: int | None = None,
+        dp=None,
+        dp_state: dict | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -107,6 +145,23 @@ class DoppelGANger(keras.Model):
         self._networks_ready = False
         self._dg_compiled = False
         self.trackers = [keras.metrics.Mean(name=n) for n in _METRICS]
+        self.dp = None if dp is None else dpsgd.DPConfig.from_config(dp)
+        if self.dp is not None:
+            # discriminator steps taken under DP, saved with the weights; the ledger of
+            # (q, σ) segments that they belong to lives in the config
+            self.dp_steps = self.add_weight(
+                shape=(), dtype="int64", initializer="zeros", trainable=False,
+                aggregation="only_first_replica", name="dp_discriminator_steps")
+            state = dict(dp_state or {})
+            self._dp_segments = [dpsgd.Segment(**seg) for seg in state.get("segments", [])]
+            self._dp_delta = state.get("delta")
+            self._dp_n = state.get("n")
+            self._dp_schema_excluded = list(state.get("schema_excluded", []))
+            self._dp_open = None  # (segment, counter at its start) while fit runs
+            self._dp_runtime = None
+            self._dp_rng = _Box()
+        elif dp_state:
+            raise ValueError("dp_state given without dp")
         if spec.fitted_:
             self._make_networks()
 
@@ -257,6 +312,11 @@ class DoppelGANger(keras.Model):
         for name, value in (("d_rounds", d_rounds), ("g_rounds", g_rounds)):
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        if self.dp is not None and keras.mixed_precision.dtype_policy().compute_dtype == "float16":
+            raise ValueError(
+                "DP-SGD does not run under the mixed_float16 policy: loss scaling skips "
+                "overflowing steps, and whether a step overflows depends on the data outside "
+                "the accountant's view. Use float32 or mixed_bfloat16")
         self.generator_optimizer = prepare_optimizer(make_optimizer(generator_optimizer))
         self.discriminator_optimizer = prepare_optimizer(make_optimizer(discriminator_optimizer))
         self.attribute_discriminator_optimizer = prepare_optimizer(
@@ -296,6 +356,8 @@ class DoppelGANger(keras.Model):
 
     # ------------------------------------------------------------------ training -----
     def train_step(self, data):
+        if self.dp is not None:
+            return self._dp_train_step(data)
         real_a = tf.cast(data["attributes"], self.compute_dtype)
         real_d = tf.cast(data["derived_attributes"], self.compute_dtype)
         real_s = tf.cast(data["features"], self.compute_dtype)
@@ -327,6 +389,12 @@ class DoppelGANger(keras.Model):
             else:
                 attr_gp = attr_d_loss = tf.constant(0.0)
 
+        g_loss = self._generator_steps(batch)
+        return self._update_metrics(dict(d_loss=d_loss, attr_d_loss=attr_d_loss, g_loss=g_loss,
+                                         gp=gp, attr_gp=attr_gp, wasserstein=-w_loss))
+
+    def _generator_steps(self, batch):
+        """g_rounds generator updates on fresh noise (no real data: post-processing)."""
         def generator_loss():
             fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
             loss = wasserstein_generator_loss(self.discriminator([fake_a, fake_d, fake_s]))
@@ -337,30 +405,79 @@ class DoppelGANger(keras.Model):
 
         for _ in range(self.g_rounds):
             g_loss = minimize(self.generator_optimizer, generator_loss, self.generator_variables)
-        values = dict(d_loss=d_loss, attr_d_loss=attr_d_loss, g_loss=g_loss, gp=gp,
-                      attr_gp=attr_gp, wasserstein=-w_loss)
+        return g_loss
+
+    def _update_metrics(self, values):
         for tracker in self.trackers:
             tracker.update_state(tf.cast(values[tracker.name], tf.float32))
         return {t.name: t.result() for t in self.trackers}
 
+    # ------------------------------------------------------------------ DP-SGD -------
+    def _dp_example_loss(self, inputs):
+        """Each example's critic loss, both critics: W-loss + λ·gradient penalty."""
+        real, fake, alphas = inputs
+        d = self.discriminator
+        w = wasserstein_critic_loss(d(real), d(fake), per_example=True)
+        gp = gradient_penalty(d, real, fake, alphas[:, 0], per_example=True)
+        loss = w + self.gp_weight * gp
+        aux = {"d_loss": loss, "gp": gp, "wasserstein": -w}
+        if self.has_attr_d:
+            a = self.attribute_discriminator
+            w_a = wasserstein_critic_loss(a(real[:2]), a(fake[:2]), per_example=True)
+            gp_a = gradient_penalty(a, real[:2], fake[:2], alphas[:, 1], per_example=True)
+            aux.update(attr_d_loss=w_a + self.attribute_gp_weight * gp_a, attr_gp=gp_a)
+            loss = loss + aux["attr_d_loss"]
+        return loss, aux
+
+    def _dp_train_step(self, data):
+        """d_rounds DP-SGD critic steps, each on its own Poisson sample (both critics see
+        the same sample and are clipped jointly: one Gaussian mechanism per step), then the
+        generator steps."""
+        clip, sigma, expected = self._dp_runtime
+        dtype = self.compute_dtype
+        cap = tf.shape(data["mask"])[0]
+        n_main = len(self.discriminator.trainable_variables)
+        variables = list(self.discriminator.trainable_variables)
+        if self.has_attr_d:
+            variables += self.attribute_discriminator.trainable_variables
+        for r in range(self.d_rounds):
+            real = [tf.cast(data[k][:, r], dtype)
+                    for k in ("attributes", "derived_attributes", "features")]
+            fake = [tf.stop_gradient(t) for t in self._forward(*self._noise(cap))[:3]]
+            alphas = keras.random.uniform((cap, 2), seed=self.seed_generator)
+            grads, means, _ = dpsgd.dp_gradients(
+                self._dp_example_loss, (real, fake, alphas), data["mask"][:, r], variables,
+                clip, sigma, expected, self._dp_rng.value)
+            self.discriminator_optimizer.apply_gradients(
+                zip(grads[:n_main], variables[:n_main], strict=True))
+            if self.has_attr_d:
+                self.attribute_discriminator_optimizer.apply_gradients(
+                    zip(grads[n_main:], variables[n_main:], strict=True))
+            self.dp_steps.assign_add(tf.constant(1, tf.int64))
+        g_loss = self._generator_steps(int(round(expected)))
+        zero = tf.constant(0.0)
+        return self._update_metrics(dict(
+            d_loss=means["d_loss"], attr_d_loss=means.get("attr_d_loss", zero), g_loss=g_loss,
+            gp=means["gp"], attr_gp=means.get("attr_gp", zero),
+            wasserstein=means["wasserstein"]))
+
     def make_dataset(self, x, batch_size: int = 100, shuffle: bool = True, seed=None):
         """A ``tf.data.Dataset`` of training batches from a DataFrame or SequenceData (fits the
         spec on a DataFrame if it is not fitted yet). Batches have a fixed size (the last
-        partial batch of each pass is left out; with shuffling, a different one each epoch)."""
-        if isinstance(x, pd.DataFrame):
-            if not self.spec.fitted_:
-                self.spec.fit(x)
-            x = self.spec.transform(x)
-        if not isinstance(x, SequenceData):
-            raise ValueError(
-                "fit takes a long/wide DataFrame, a tg.SequenceData or a tf.data.Dataset "
-                f"from model.make_dataset; got {type(x).__name__}")
-        if not self._networks_ready:
-            self._make_networks()
-        self.spec.check_layout(x)
+        partial batch of each pass is left out; with shuffling, a different one each epoch).
+
+        With ``dp``: Poisson-sampled batches instead (each example in with probability
+        batch_size / n at every discriminator step, padded to a fixed size with a mask);
+        ``shuffle`` does not apply and ``seed`` is refused, as the sampling must stay secret.
+        """
+        x = self._training_data(x)
         n = len(x)
-        if n == 0:
-            raise ValueError("there are no sequences to train on")
+        if self.dp is not None:
+            if seed is not None:
+                raise ValueError("with dp the Poisson sampling is seeded from the operating "
+                                 "system: a known seed would void the amplification by "
+                                 "sampling that the accountant assumes; drop seed=")
+            return self._dp_dataset(x, batch_size)
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         if batch_size > n:
@@ -374,6 +491,36 @@ class DoppelGANger(keras.Model):
             ds = ds.shuffle(n, seed=seed if seed is not None else self.seed,
                             reshuffle_each_iteration=True)
         return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+    def _training_data(self, x) -> SequenceData:
+        """``x`` as a checked SequenceData (the spec fitted on a DataFrame if need be)."""
+        if isinstance(x, pd.DataFrame):
+            if not self.spec.fitted_:
+                self.spec.fit(x)
+            x = self.spec.transform(x)
+        if not isinstance(x, SequenceData):
+            raise ValueError(
+                "fit takes a long/wide DataFrame, a tg.SequenceData or a tf.data.Dataset "
+                f"from model.make_dataset; got {type(x).__name__}")
+        if not self._networks_ready:
+            self._make_networks()
+        self.spec.check_layout(x)
+        if len(x) == 0:
+            raise ValueError("there are no sequences to train on")
+        return x
+
+    def _dp_dataset(self, x: SequenceData, batch_size: int):
+        """One epoch of Poisson-sampled padded batches; the plan rides on the dataset."""
+        if not self._dg_compiled:
+            self._ensure_ready()
+        replicas = self.distribute_strategy.num_replicas_in_sync
+        plan = dpsgd.poisson_plan(len(x), batch_size, multiple_of=replicas)
+        arrays = {"attributes": x.attributes, "derived_attributes": x.derived_attributes,
+                  "features": real_steps(x, self.variable_length)}
+        ds = dpsgd.poisson_dataset(arrays, plan, rounds=self.d_rounds)
+        ds = ds.apply(tf.data.experimental.assert_cardinality(plan.steps_per_epoch))
+        ds._tfgan_dp = (plan, self.d_rounds)
+        return ds
 
     def fit(self, x=None, epochs: int = 1, batch_size: int | None = None, shuffle: bool = True,
             callbacks=None, verbose="auto", **kwargs):
@@ -393,7 +540,118 @@ class DoppelGANger(keras.Model):
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         self._ensure_ready()
         kwargs.setdefault("shuffle", False)  # the dataset is shuffled already
-        return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose, **kwargs)
+        if self.dp is None:
+            return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
+                               **kwargs)
+        self._dp_begin(dataset, epochs, kwargs.get("steps_per_epoch"))
+        callbacks = [EpsilonLogger(), *(callbacks or [])]
+        try:
+            return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
+                               **kwargs)
+        finally:
+            self._dp_end()
+
+    # ------------------------------------------------------------------ privacy ------
+    def _dp_begin(self, dataset, epochs, steps_per_epoch=None):
+        """Check the schema, fix δ and σ (calibrated to target_epsilon for the planned
+        steps), open a ledger segment."""
+        tag = getattr(dataset, "_tfgan_dp", None)
+        if tag is None:
+            raise ValueError(
+                "with dp, fit takes a DataFrame, a SequenceData or model.make_dataset(...): "
+                "other datasets are not Poisson-sampled, which the privacy accounting assumes")
+        plan, rounds = tag
+        if rounds != self.d_rounds:
+            raise ValueError(f"the dataset was made for d_rounds={rounds} but the model is "
+                             f"compiled with d_rounds={self.d_rounds}; call make_dataset again")
+        if steps_per_epoch is not None:
+            raise ValueError("with dp an epoch is fixed by the dataset; drop steps_per_epoch")
+        leaks = self.spec.data_derived_schema()
+        if leaks and not self.dp.allow_data_derived_schema:
+            raise ValueError(
+                "DP-SGD protects the training steps, not facts that the spec read off the "
+                f"data: {leaks}. Declare them from public knowledge (Continuous(name, "
+                "bounds=(low, high)), Discrete(name, categories=[...]), "
+                "SequenceSpec(max_length=...); Binned edges are always fitted, use Continuous "
+                "with bounds), or pass DPConfig(allow_data_derived_schema=True) to train with "
+                "a guarantee that excludes them")
+        self._dp_schema_excluded = list(leaks)
+        if self._dp_n is None:
+            self._dp_n = plan.n
+            self._dp_delta = self.dp.resolve_delta(plan.n)
+        steps = int(epochs) * plan.steps_per_epoch * self.d_rounds
+        self._dp_close_segments()
+        if self.dp.noise_multiplier is not None:
+            sigma = self.dp.noise_multiplier
+        else:
+            sigma = dpsgd.calibrate_noise_multiplier(
+                self.dp.target_epsilon, self._dp_delta, plan, steps, self.dp.accountant,
+                spent=self._dp_segments)
+        segment = dpsgd.Segment(plan.sampling_probability, sigma, plan.overflow_probability)
+        self._dp_open = (segment, int(self.dp_steps.numpy()))
+        runtime = (self.dp.l2_norm_clip, float(sigma), float(plan.batch_size))
+        if runtime != self._dp_runtime:
+            self._dp_runtime = runtime
+            self.train_function = None  # the step bakes in σ and the batch size
+        if self._dp_rng.value is None:
+            with self.distribute_strategy.scope():
+                self._dp_rng.value = dpsgd.noise_generator()
+
+    def _dp_close_segments(self):
+        """Record the steps of the open segment (if any) in the ledger."""
+        if self._dp_open is not None:
+            segment, start = self._dp_open
+            segment.steps = int(self.dp_steps.numpy()) - start
+            if segment.steps:
+                self._dp_segments.append(segment)
+            self._dp_open = None
+
+    def _dp_end(self):
+        self._dp_close_segments()
+
+    def _dp_ledger(self):
+        """All segments, the open one with its steps so far."""
+        segments = list(self._dp_segments)
+        if self._dp_open is not None:
+            open_seg, start = self._dp_open
+            segments.append(dpsgd.Segment(
+                open_seg.sampling_probability, open_seg.noise_multiplier,
+                open_seg.overflow_probability, int(self.dp_steps.numpy()) - start))
+        return segments
+
+    def privacy_spent(self) -> PrivacySpent:
+        """(epsilon, delta) for the discriminator steps actually taken, from dp-accounting
+        over Poisson-subsampled Gaussian events; (0, δ) before training."""
+        if self.dp is None:
+            raise ValueError("this model was trained without differential privacy: create it "
+                             "with tg.DoppelGANger(..., dp=tg.DPConfig(...))")
+        if self._dp_delta is None:
+            return PrivacySpent(0.0, self.dp.delta if self.dp.delta is not None else 1e-5)
+        eps = dpsgd.compute_epsilon(self._dp_ledger(), self._dp_delta, self.dp.accountant)
+        return PrivacySpent(eps, self._dp_delta)
+
+    def privacy_report(self) -> dict:
+        """What the guarantee says and rests on, for the report and the CLI."""
+        spent = self.privacy_spent()
+        ledger = [s for s in self._dp_ledger() if s.steps]
+        sigmas = sorted({round(s.noise_multiplier, 6) for s in ledger})
+        qs = sorted({round(s.sampling_probability, 6) for s in ledger})
+        schema = ("declared in the spec (covered)" if not self._dp_schema_excluded else
+                  "NOT covered, fitted from the data: " + ", ".join(self._dp_schema_excluded))
+        return {
+            "epsilon": spent.epsilon,
+            "delta": spent.delta,
+            "accountant": {"rdp": "RDP (dp-accounting)", "pld": "PLD (dp-accounting)"}[
+                self.dp.accountant],
+            "neighbouring datasets": dpsgd.NEIGHBOURING,
+            "noise multiplier σ": sigmas[0] if len(sigmas) == 1 else sigmas,
+            "l2 norm clip C": self.dp.l2_norm_clip,
+            "sampling probability q": qs[0] if len(qs) == 1 else qs,
+            "discriminator steps": int(sum(s.steps for s in ledger)),
+            "delta spent on batch truncation": dpsgd.overflow_delta(ledger),
+            "schema": schema,
+            "assumptions": "; ".join(dpsgd.ASSUMPTIONS),
+        }
 
     # ------------------------------------------------------------------ generation ---
     def generate_arrays(self, n: int | None = None, attributes=None, seed=None,
@@ -463,7 +721,16 @@ class DoppelGANger(keras.Model):
             "use_attribute_discriminator": self.use_attribute_discriminator,
             "seed": self.seed,
             "name": self.name,
+            **self._dp_config(),
         }
+
+    def _dp_config(self):
+        if self.dp is None:
+            return {}
+        return {"dp": self.dp.get_config(), "dp_state": {
+            "segments": [dataclasses.asdict(s) for s in self._dp_ledger() if s.steps],
+            "delta": self._dp_delta, "n": self._dp_n,
+            "schema_excluded": list(self._dp_schema_excluded)}}
 
     @classmethod
     def from_config(cls, config):
