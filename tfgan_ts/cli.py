@@ -7,6 +7,8 @@ imported only by the sub-commands that train or generate.
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from pathlib import Path
 
@@ -65,18 +67,117 @@ def _split(text):
     return [c.strip() for c in text.split(",") if c.strip()] if text else []
 
 
-def _spec_from_args(args):
+def _pairs(flag, items, sep_hint):
+    """``COL=VALUE`` items of a repeatable flag as {column: value text}."""
+    out = {}
+    for item in items or []:
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        if not eq or not name:
+            raise ValueError(f"{flag} expects {sep_hint}, got {item!r}")
+        if name in out:
+            raise ValueError(f"{flag} declares column {name!r} twice")
+        out[name] = value.strip()
+    return out
+
+
+def _parse_bounds(items) -> dict:
+    """--bounds COL=LOW:HIGH items as {column: (low, high)}."""
+    out = {}
+    for name, text in _pairs("--bounds", items, "COL=LOW:HIGH (e.g. spend=0:500)").items():
+        low, colon, high = text.rpartition(":")
+        try:
+            if not colon:
+                raise ValueError
+            low, high = float(low), float(high)
+        except ValueError:
+            raise ValueError(f"--bounds {name}={text}: give two numbers as COL=LOW:HIGH, e.g. "
+                             f"--bounds {name}=0:500") from None
+        if not (math.isfinite(low) and math.isfinite(high) and low < high):
+            raise ValueError(f"--bounds {name}={text}: LOW and HIGH must be finite with "
+                             "LOW < HIGH")
+        out[name] = (low, high)
+    return out
+
+
+def _category_values(name, tokens, values: pd.Series) -> list:
+    """--categories tokens converted to the dtype of the column in the data."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        kind, convert = "True/False", lambda t: {"true": True, "false": False}[t.lower()]
+    elif pd.api.types.is_integer_dtype(dtype):
+        kind, convert = "integers", int
+    elif pd.api.types.is_float_dtype(dtype):
+        kind, convert = "numbers", float
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        raise ValueError(f"--categories {name}=...: column {name!r} holds datetimes, which "
+                         "cannot be categories; convert it to text in the data file")
+    else:
+        return list(tokens)
+    out = []
+    for token in tokens:
+        try:
+            out.append(convert(token))
+        except (KeyError, ValueError):
+            raise ValueError(f"--categories {name}=...: {token!r} is not a valid value of "
+                             f"column {name!r} (dtype {values.dtype}): list {kind}, e.g. "
+                             f"--categories {name}={','.join(map(str, _examples(values)))}"
+                             ) from None
+    return out
+
+
+def _examples(values: pd.Series, k: int = 3) -> list:
+    return list(pd.unique(values.dropna()))[:k]
+
+
+def _declarations(args, df, columns, discrete):
+    """(bounds, categories) of --bounds/--categories, checked against the named columns and
+    the data; --categories columns are discrete."""
+    bounds = _parse_bounds(args.bounds)
+    raw = _pairs("--categories", args.categories, "COL=a,b,c (e.g. kind=x,y,z)")
+    for flag, names in (("--bounds", bounds), ("--categories", raw)):
+        for name in names:
+            if name not in columns:
+                where = "a column of the data" if name in df.columns else \
+                    "not a column of the data (columns: " + ", ".join(map(str, df.columns)) + ")"
+                raise ValueError(f"{flag} names {name!r}, which is not in --attributes or "
+                                 f"--features ({where}); add it there or fix the name")
+            if name not in df.columns:
+                raise ValueError(f"{flag} names {name!r}, which is not a column of the data")
+    both = sorted(set(bounds) & set(raw))
+    if both:
+        raise ValueError(f"{both} given both --bounds and --categories: a column is either "
+                         "continuous (--bounds) or discrete (--categories)")
+    clash = sorted(set(bounds) & discrete)
+    if clash:
+        raise ValueError(f"--bounds declares a range for {clash}, which --discrete makes "
+                         "categorical; declare their values with --categories COL=a,b,c instead")
+    categories = {}
+    for name, text in raw.items():
+        tokens = _split(text)
+        if not tokens:
+            raise ValueError(f"--categories {name}=: list the values, e.g. --categories "
+                             f"{name}={','.join(map(str, _examples(df[name])))}")
+        categories[name] = _category_values(name, tokens, df[name])
+    return bounds, categories
+
+
+def _spec_from_args(args, public_schema: bool = False):
     """The SequenceSpec the synthesize flags describe (the bundled traffic spec without
-    --data)."""
+    --data; with ``public_schema``, its declared-bounds variant for DP)."""
     from . import datasets
     from .columns import Continuous, Discrete
     from .spec import SequenceSpec
 
     if args.data is None:
-        if any([args.example_id, args.time, args.attributes, args.features, args.discrete]):
-            raise ValueError("--example-id/--time/--attributes/--features/--discrete describe "
-                             "--data; pass --data FILE with them")
-        return datasets.traffic_weeks(), datasets.default_spec("traffic_weeks")
+        if any([args.example_id, args.time, args.attributes, args.features, args.discrete,
+                args.bounds, args.categories]):
+            raise ValueError("--example-id/--time/--attributes/--features/--discrete/--bounds/"
+                             "--categories describe --data; pass --data FILE with them")
+        return datasets.traffic_weeks(), datasets.default_spec("traffic_weeks",
+                                                                public_schema=public_schema)
     df = read_frame(args.data)
     if not args.example_id or not args.features:
         raise ValueError("with --data, name at least --example-id and --features "
@@ -88,8 +189,13 @@ def _spec_from_args(args):
         raise ValueError(f"--discrete names {sorted(unknown)}, which are not in --attributes "
                          "or --features")
 
+    bounds, categories = _declarations(args, df, set(attributes) | set(features), discrete)
+    discrete |= set(categories)
+
     def column(name):
-        return Discrete(name) if name in discrete else Continuous(name)
+        if name in discrete:
+            return Discrete(name, categories=categories.get(name))
+        return Continuous(name, bounds=bounds.get(name))
 
     if args.time and args.time in df.columns and pd.api.types.is_string_dtype(df[args.time]):
         # dates in a CSV arrive as text: parse them when every value is a date
@@ -113,7 +219,7 @@ class _EpochProgress:
     def __new__(cls, epochs: int):
         import keras
 
-        keys = ("d_loss", "g_loss", "wasserstein")
+        keys = ("d_loss", "g_loss", "wasserstein", "epsilon")
 
         class Callback(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
@@ -127,6 +233,126 @@ class _EpochProgress:
         return Callback()
 
 
+def _check_dp_numbers(args, flags):
+    """--noise-multiplier/--target-epsilon: exactly one, positive; --clip positive; --delta
+    in (0, 1)."""
+    for attr, flag in flags:
+        value = getattr(args, attr, None)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{flag} must be a positive number, got {value:g}")
+    if args.delta is not None and not args.delta < 1:
+        raise ValueError(f"--delta must be in (0, 1), got {args.delta:g}")
+    if args.noise_multiplier is not None and args.target_epsilon is not None:
+        raise ValueError("give either --noise-multiplier S or --target-epsilon E (S is then "
+                         "calibrated), not both")
+
+
+_DP_NUMBERS = (("noise_multiplier", "--noise-multiplier"), ("target_epsilon", "--target-epsilon"),
+               ("delta", "--delta"), ("clip", "--clip"))
+
+
+def _dp_from_args(args):
+    """The DPConfig the synthesize flags describe; None when DP is off (neither
+    --target-epsilon nor --noise-multiplier)."""
+    from .gan.dp import DPConfig
+
+    if args.noise_multiplier is None and args.target_epsilon is None:
+        extra = [flag for attr, flag in (("clip", "--clip"), ("delta", "--delta"),
+                                         ("accountant", "--accountant"),
+                                         ("allow_data_derived_schema",
+                                          "--allow-data-derived-schema"))
+                 if getattr(args, attr) not in (None, False)]
+        if extra:
+            raise ValueError(f"{', '.join(extra)} only apply to differentially private "
+                             "training, which is on with --target-epsilon E or "
+                             "--noise-multiplier S; add one of them or drop "
+                             f"{'it' if len(extra) == 1 else 'them'}")
+        return None
+    _check_dp_numbers(args, _DP_NUMBERS)
+    return DPConfig(l2_norm_clip=1.0 if args.clip is None else args.clip,
+                    noise_multiplier=args.noise_multiplier, target_epsilon=args.target_epsilon,
+                    delta=args.delta, accountant=args.accountant or "rdp",
+                    allow_data_derived_schema=args.allow_data_derived_schema)
+
+
+def _schema_error(leaks, time) -> ValueError:
+    hints = ["--bounds COL=LOW:HIGH for continuous columns",
+             "--categories COL=a,b,c for discrete ones", "--max-length N"]
+    if time and any(item.startswith(f"{time}:") for item in leaks):
+        hints.append(f"a --time column holding step numbers 0, 1, 2, ... (or no --time, rows "
+                     f"in order) instead of {time!r}'s own values")
+    if any(item.endswith("missing-value category") for item in leaks):
+        hints.append("no missing values in discrete columns")
+    return ValueError(
+        "differentially private training protects the training steps, not facts read off the "
+        f"data; these were: {', '.join(leaks)}. Declare them from public knowledge "
+        f"({'; '.join(hints)}), or pass --allow-data-derived-schema for a guarantee that "
+        "excludes them")
+
+
+def _round_up(x: float, digits: int = 6) -> str:
+    """x rounded up to ``digits`` significant digits (a printed σ never gives more epsilon
+    than the exact one)."""
+    unit = 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1)
+    return f"{math.ceil(x / unit - 1e-9) * unit:.{digits}g}"
+
+
+def _cmd_privacy(args) -> int:
+    from .gan import dp as dpsgd
+
+    for flag, value in (("--n", args.n), ("--batch-size", args.batch_size),
+                        ("--epochs", args.epochs), ("--d-rounds", args.d_rounds)):
+        if value < 1:
+            raise ValueError(f"{flag} must be a positive integer, got {value}")
+    if args.batch_size > args.n:
+        raise ValueError(f"--batch-size {args.batch_size} is larger than --n {args.n}: with "
+                         "Poisson sampling the expected batch must be at most the number of "
+                         "training sequences")
+    _check_dp_numbers(args, _DP_NUMBERS[:3])
+    if args.noise_multiplier is None and args.target_epsilon is None:
+        raise ValueError("give --noise-multiplier S (to get epsilon) or --target-epsilon E "
+                         "(to get the S that spends it)")
+    plan = dpsgd.poisson_plan(args.n, args.batch_size)
+    steps = args.epochs * plan.steps_per_epoch * args.d_rounds
+    delta = args.delta if args.delta is not None else dpsgd.default_delta(args.n)
+    sigma = args.noise_multiplier
+    if sigma is None:
+        sigma = dpsgd.calibrate_noise_multiplier(args.target_epsilon, delta, plan, steps,
+                                                 args.accountant)
+    segment = dpsgd.Segment(plan.sampling_probability, sigma, plan.overflow_probability, steps)
+    facts = {
+        "n": plan.n, "batch_size": plan.batch_size,
+        "sampling_probability": plan.sampling_probability, "max_batch": plan.max_batch,
+        "steps_per_epoch": plan.steps_per_epoch, "discriminator_steps": steps,
+        "noise_multiplier": float(sigma), "delta": delta,
+        "truncation_delta": dpsgd.overflow_delta([segment]), "accountant": args.accountant,
+        "epsilon": dpsgd.compute_epsilon([segment], delta, args.accountant),
+    }
+    if args.json:
+        print(json.dumps(facts, indent=2))
+        return 0
+    shown = (f"{sigma:g}" if args.target_epsilon is None else
+             f"{_round_up(sigma)}  (calibrated to epsilon <= {args.target_epsilon:g})")
+    rows = [
+        ("training sequences n", f"{plan.n}"),
+        ("expected batch", f"{plan.batch_size}  (sampling probability q = "
+                           f"{plan.sampling_probability:.4g})"),
+        ("padded batch", f"{plan.max_batch}  (overflow probability "
+                         f"{plan.overflow_probability:.2g} per step)"),
+        ("steps per epoch", f"{plan.steps_per_epoch}"),
+        ("discriminator steps", f"{steps}  ({args.epochs} epochs x {plan.steps_per_epoch} "
+                                f"x d_rounds {args.d_rounds})"),
+        ("noise multiplier sigma", shown),
+        ("delta", f"{delta:g}  ({facts['truncation_delta']:.2g} of it for batch truncation)"),
+        ("accountant", args.accountant),
+        ("epsilon", f"{facts['epsilon']:.4g}"),
+    ]
+    print("DP-SGD on the discriminators, planned run (nothing is trained):")
+    for name, value in rows:
+        print(f"  {name:<24}{value}")
+    return 0
+
+
 def _cmd_synthesize(args) -> int:
     import time
 
@@ -135,11 +361,15 @@ def _cmd_synthesize(args) -> int:
     from .evaluation import report, train_test_split_sequences
     from .models import DoppelGANger
 
-    df, spec = _spec_from_args(args)
+    dp = _dp_from_args(args)
+    df, spec = _spec_from_args(args, public_schema=dp is not None)
     source = args.data or "bundled traffic_weeks()"
     if not 0 <= args.holdout < 1:
         raise ValueError(f"--holdout must be a share in [0, 1), got {args.holdout}")
     spec.fit(df)
+    leaks = spec.data_derived_schema() if dp is not None else []
+    if leaks and not dp.allow_data_derived_schema:
+        raise _schema_error(leaks, spec.time)
     if args.holdout > 0:
         train, holdout = train_test_split_sequences(df, spec, test_size=args.holdout,
                                                     seed=args.seed)
@@ -151,14 +381,33 @@ def _cmd_synthesize(args) -> int:
           f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; training on "
           f"{n_train}, {spec.n_examples_ - n_train} held out for the report; "
           f"sample_len={sample_len}, epochs={args.epochs}")
+    if dp is not None:
+        if args.batch_size > n_train:
+            raise ValueError(f"--batch-size {args.batch_size} is larger than the {n_train} "
+                             "training sequences: with differential privacy each batch is a "
+                             "Poisson sample of expected size --batch-size, which must be at "
+                             f"most {n_train}")
+        noise = (f"sigma = {dp.noise_multiplier:g}" if dp.noise_multiplier is not None else
+                 f"sigma calibrated to epsilon <= {dp.target_epsilon:g}")
+        print(f"differential privacy: DP-SGD on the discriminators, clip {dp.l2_norm_clip:g}, "
+              f"{noise}, delta = {dp.resolve_delta(n_train):g}, {dp.accountant} accountant"
+              + (f"; NOT covered (fitted from the data): {', '.join(leaks)}" if leaks else
+                 "; schema declared"))
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
-    model = DoppelGANger(spec, sample_len=sample_len, seed=args.seed)
+    model = DoppelGANger(spec, sample_len=sample_len, seed=args.seed, dp=dp)
     model.compile()
     start = time.perf_counter()
     history = model.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=0,
                         callbacks=[] if args.quiet else [_EpochProgress(args.epochs)])
     print(f"trained in {time.perf_counter() - start:.0f} s")
+    privacy = None
+    if dp is not None:
+        spent, privacy = model.privacy_spent(), model.privacy_report()
+        sigma = privacy.get("noise multiplier σ")
+        print(f"epsilon = {spent.epsilon:.4g}, delta = {spent.delta:.3g} (sigma = {sigma}, "
+              f"{privacy.get('discriminator steps')} discriminator steps; schema "
+              f"{privacy.get('schema')})")
     n = args.n or n_train
     synthetic = model.generate(n, seed=args.seed)
     write_frame(synthetic, args.out)
@@ -169,10 +418,11 @@ def _cmd_synthesize(args) -> int:
         model.save(args.save)
         print(f"saved the model to {args.save}")
     if args.no_report:
+        _dp_note(dp)
         return 0
     start = time.perf_counter()
     rep = report(train, synthetic, model.spec, history=history, holdout=holdout,
-                 seed=args.seed or 0, title=f"DoppelGANger on {source}",
+                 privacy=privacy, seed=args.seed or 0, title=f"DoppelGANger on {source}",
                  discriminative=not args.fast_report, utility=not args.fast_report)
     rep.to_html(folder / "report.html")
     rep.to_json(folder / "report.json")
@@ -180,7 +430,16 @@ def _cmd_synthesize(args) -> int:
           f"report.json and spec.json")
     with pd.option_context("display.max_colwidth", 60, "display.width", 160):
         print(rep.summary()[["section", "measure", "column", "value"]].to_string(index=False))
+    _dp_note(dp)
     return 0
+
+
+def _dp_note(dp):
+    if dp is not None:
+        print("note: epsilon covers the trained model and the sequences it generates. NOT "
+              "covered: the training logs (the losses shown during training, History, the "
+              "report's training curves) and the report's comparisons with the real data; do "
+              "not publish those as private")
 
 
 def _cmd_evaluate(args) -> int:
@@ -282,7 +541,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fast-report", action="store_true", help="report without the "
                    "discriminative score and the forecasting utility (the slow parts)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    g = p.add_argument_group(
+        "public schema", "declare what would otherwise be fitted from --data (needed for a "
+        "differential-privacy guarantee that covers the schema; valid without DP too)")
+    g.add_argument("--bounds", action="append", metavar="COL=LOW:HIGH", help="range of a "
+                   "continuous column, e.g. --bounds spend=0:500 (repeat for more columns)")
+    g.add_argument("--categories", action="append", metavar="COL=a,b,c", help="values of a "
+                   "categorical column, read as the column's type in the data (integers, "
+                   "numbers, True/False or text); makes the column discrete (repeatable)")
+    g = p.add_argument_group(
+        "differential privacy", "DP-SGD on the discriminators (the only parts that read the "
+        "data); on with --target-epsilon or --noise-multiplier. Without --data the bundled "
+        "traffic data's public schema is used. See also 'tfgan-ts privacy'.")
+    g.add_argument("--target-epsilon", type=float, metavar="E", help="epsilon the run should "
+                   "spend; the noise multiplier is calibrated to it")
+    g.add_argument("--noise-multiplier", type=float, metavar="S", help="noise multiplier "
+                   "sigma (instead of --target-epsilon)")
+    g.add_argument("--clip", type=float, metavar="C", help="l2 norm clip of each example's "
+                   "gradient (default 1.0)")
+    g.add_argument("--delta", type=float, metavar="D", help="delta of the guarantee (default "
+                   "1/n rounded down to a power of ten, at most 1e-5)")
+    g.add_argument("--accountant", choices=["rdp", "pld"], help="privacy accountant "
+                   "(default rdp; pld is tighter and slower)")
+    g.add_argument("--allow-data-derived-schema", action="store_true", help="train although "
+                   "bounds, categories or the length were fitted from the data; the guarantee "
+                   "then excludes them")
     p.set_defaults(func=_cmd_synthesize)
+
+    p = sub.add_parser("privacy", help="epsilon of a planned DP training run (no training)",
+                       description="The epsilon a differentially private 'synthesize' run "
+                       "would spend (DP-SGD on the discriminators, Poisson-sampled batches), "
+                       "or with --target-epsilon the noise multiplier that spends it, computed "
+                       "exactly as the model does, without data or training.")
+    p.add_argument("--n", type=int, required=True, help="number of training sequences (after "
+                   "synthesize's --holdout share is taken out)")
+    p.add_argument("--batch-size", type=int, default=100, help="expected batch size (default "
+                   "100)")
+    p.add_argument("--epochs", type=int, required=True, help="training epochs")
+    p.add_argument("--d-rounds", type=int, default=1, help="discriminator steps per generator "
+                   "step (default 1)")
+    p.add_argument("--noise-multiplier", type=float, metavar="S", help="noise multiplier sigma")
+    p.add_argument("--target-epsilon", type=float, metavar="E", help="instead of "
+                   "--noise-multiplier: the epsilon to spend; prints the calibrated sigma")
+    p.add_argument("--delta", type=float, metavar="D", help="default 1/n rounded down to a "
+                   "power of ten, at most 1e-5")
+    p.add_argument("--accountant", choices=["rdp", "pld"], default="rdp", help="default rdp")
+    p.add_argument("--json", action="store_true", help="print the numbers as a JSON object")
+    p.set_defaults(func=_cmd_privacy)
 
     p = sub.add_parser("evaluate", help="compare synthetic sequences with real ones",
                        description="Write an HTML report (figures embedded) comparing a "

@@ -282,11 +282,12 @@ class Discrete(Column):
                 "numbers (e.g. df[col].dt.strftime('%Y-%m-%d'))"
             )
         missing = values.isna()
+        # order is part of the dtype (not of the data): kept with declared categories too
+        self.ordered_ = isinstance(values.dtype, pd.CategoricalDtype) and bool(values.cat.ordered)
         if self.categories is not None:
             cats = list(self.categories)
         elif isinstance(values.dtype, pd.CategoricalDtype):
             cats = [_native(c) for c in values.cat.categories]
-            self.ordered_ = bool(values.cat.ordered)
         elif pd.api.types.is_bool_dtype(values.dtype):
             cats = [False, True]
         else:

@@ -588,7 +588,10 @@ def list_datasets() -> pd.DataFrame:
     return _list_datasets().copy()
 
 
-def default_spec(name: str):
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def default_spec(name: str, public_schema: bool = False):
     """A :class:`tfgan_ts.SequenceSpec` suited to a bundled sequence data set.
 
     ``"traffic_weeks"``: windows with weekday/month/holiday attributes and traffic volume and
@@ -596,9 +599,27 @@ def default_spec(name: str):
     become an inter-arrival feature) with the statement frequency as attribute.
     ``"fcc_mba"``: the DoppelGANger paper's MBA setup. ``"wikipedia_traffic"``: one daily
     view count per page (long or wide).
+
+    ``public_schema=True`` (traffic_weeks only) declares every bound and category from public
+    facts instead of fitting them, as differentially private training needs: weekdays,
+    months 1–12, holiday yes/no, 168 hours, volume 0–8,000 vehicles/hour (about 4 lanes at
+    the ~2,000 vehicles per lane-hour capacity of a freeway), temperature 230–320 K (beyond
+    Minnesota's recorded extremes of −51 °C and 46 °C).
     """
     from ..columns import Continuous, Discrete
     from ..spec import SequenceSpec
+
+    if public_schema:
+        if name != "traffic_weeks":
+            raise ValueError(f"no public schema is known for {name!r}; declare bounds and "
+                             "categories yourself, or train with "
+                             "DPConfig(allow_data_derived_schema=True)")
+        return SequenceSpec(
+            example_id="window", time="hour", max_length=168,
+            attributes=[Discrete("weekday", WEEKDAYS), Discrete("month", list(range(1, 13))),
+                        Discrete("holiday", [False, True])],
+            features=[Continuous("traffic_volume", bounds=(0, 8000)),
+                      Continuous("temp", bounds=(230, 320))])
 
     specs = {
         "traffic_weeks": lambda: SequenceSpec(

@@ -145,8 +145,9 @@ def poisson_plan(n: int, batch_size: int, multiple_of: int = 1) -> PoissonPlan:
         raise ValueError(f"batch_size={batch_size} is larger than the {n} training sequences; "
                          "with Poisson sampling the expected batch must be at most n")
     q = batch_size / n
-    cap = int(stats.binom.isf(OVERFLOW_PER_STEP, n, q)) + 1
-    cap = min(n, max(cap, batch_size))
+    cap = max(int(stats.binom.isf(OVERFLOW_PER_STEP, n, q)) - 1, batch_size)
+    while cap < n and stats.binom.sf(cap, n, q) > OVERFLOW_PER_STEP:
+        cap += 1  # P(sample size > cap) is what truncates
     cap = -(-cap // multiple_of) * multiple_of
     overflow = float(stats.binom.sf(cap, n, q)) if cap < n else 0.0
     return PoissonPlan(int(n), int(batch_size), q, cap, overflow)
