@@ -14,6 +14,9 @@ Trains ``tg.DoppelGANger`` (paper sizes by default) on a bundled data set, then 
     ``balance``, ``type``, ``operation``, ``k_symbol`` and the attribute ``frequency``, ACF of
     ``amount`` over lags 1..50 (as far as the lengths allow).
 
+With ``--noise-multiplier`` or ``--target-epsilon`` the critics train with DP-SGD (traffic
+uses the declared public schema) and the table adds epsilon, σ and the steps accounted.
+
 Prints a Markdown table and, with ``--out-json``, writes every figure together with the exact
 command, the date and the machine. ``--smoke`` runs tiny networks for 2 epochs to check that
 the script works; its figures mean nothing.
@@ -82,6 +85,16 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="sequences per timed generation call (default 10000; 1000 with --smoke)")
     p.add_argument("--threads", type=int, default=0,
                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, the default)")
+    p.add_argument("--noise-multiplier", type=float, default=None,
+                   help="train the critics with DP-SGD at this noise multiplier σ")
+    p.add_argument("--target-epsilon", type=float, default=None,
+                   help="train with DP-SGD, σ calibrated so the run ends at this epsilon")
+    p.add_argument("--clip", type=float, default=1.0, help="DP l2_norm_clip (default 1.0)")
+    p.add_argument("--delta", type=float, default=None,
+                   help="DP delta (default: 1/n rounded down to a power of ten, at most 1e-5)")
+    p.add_argument("--accountant", choices=("rdp", "pld"), default="rdp",
+                   help="DP accountant (default rdp)")
+    p.add_argument("--jit-compile", action="store_true", help="compile the train step with XLA")
     p.add_argument("--out-json", default=None, help="write all figures to this JSON file (default: print only)")
     p.add_argument("--smoke", action="store_true",
                    help="tiny networks, 2 epochs, small generation: checks that the script runs")
@@ -150,11 +163,12 @@ def machine_info() -> dict:
 # --------------------------------------------------------------------------- data
 
 
-def load(dataset: str):
+def load(dataset: str, public_schema: bool = False):
     import tfgan_ts as tg
 
     if dataset == "traffic":
-        return tg.datasets.traffic_weeks(), tg.datasets.default_spec("traffic_weeks")
+        return tg.datasets.traffic_weeks(), tg.datasets.default_spec(
+            "traffic_weeks", public_schema=public_schema)
     return tg.datasets.bank_transactions(), tg.datasets.default_spec("bank_transactions")
 
 
@@ -272,12 +286,20 @@ def markdown(result: dict) -> str:
         ("data set", f"{c['dataset']} ({q['n_real_sequences']} sequences, max_length "
                      f"{c['max_length']})"),
         ("epochs × batch size, sample_len", f"{c['epochs']} × {c['batch_size']}, "
-                                             f"{c['sample_len']}"),
+                                             f"{c['sample_len']}"
+                                             + (", XLA" if c["compile"]["jit_compile"] else "")),
         ("spec fit + transform (s)", _fmt(t["prepare_seconds"])),
         ("first epoch, incl. tracing (s)", _fmt(t["first_epoch_seconds"])),
         (f"s/epoch, median of {len(t['epoch_seconds'][1:])} later epochs",
          _fmt(t["median_epoch_seconds"])),
         ("total training (s)", _fmt(t["total_seconds"])),
+        *([("DP: epsilon (delta)", f"{_fmt(result['privacy']['epsilon'])} "
+                                   f"({result['privacy']['delta']:g})"),
+           ("DP: σ, clip C, q", f"{_fmt(result['privacy']['noise multiplier σ'])}, "
+                                f"{_fmt(result['privacy']['l2 norm clip C'])}, "
+                                f"{_fmt(result['privacy']['sampling probability q'])}"),
+           ("DP: discriminator steps", _fmt(result["privacy"]["discriminator steps"]))]
+          if "privacy" in result else []),
         (f"generate_arrays({g['n']}), sequences/s (median of {c['repeats_timing']})",
          _fmt(g["arrays_sequences_per_second"])),
         (f"generate({g['n']}) → DataFrame, sequences/s",
@@ -341,7 +363,13 @@ def main(argv=None) -> int:
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     keras.utils.set_random_seed(args.seed)
 
-    real, spec = load(args.dataset)
+    dp = None
+    if args.noise_multiplier is not None or args.target_epsilon is not None:
+        dp = tg.DPConfig(l2_norm_clip=args.clip, noise_multiplier=args.noise_multiplier,
+                         target_epsilon=args.target_epsilon, delta=args.delta,
+                         accountant=args.accountant,
+                         allow_data_derived_schema=args.dataset == "bank")
+    real, spec = load(args.dataset, public_schema=dp is not None)
     if args.max_length:
         spec.max_length = args.max_length
     t0 = time.perf_counter()
@@ -357,12 +385,12 @@ def main(argv=None) -> int:
     n_generate = args.n_generate or n_real
 
     sizes = SMOKE_SIZES if args.smoke else {}
-    model = tg.DoppelGANger(spec, sample_len=args.sample_len, seed=args.seed, **sizes)
-    model.compile()
+    model = tg.DoppelGANger(spec, sample_len=args.sample_len, seed=args.seed, dp=dp, **sizes)
+    model.compile(jit_compile=args.jit_compile)
     timer = make_epoch_timer()
     print(f"training DoppelGANger on {args.dataset}: {n_real} sequences, max_length "
           f"{spec.max_length_}, sample_len {args.sample_len}, {args.epochs} epochs"
-          + (" [smoke]" if args.smoke else ""), flush=True)
+          + (" [smoke]" if args.smoke else "") + (f" [DP {dp}]" if dp else ""), flush=True)
     t0 = time.perf_counter()
     history = model.fit(data, epochs=args.epochs, batch_size=args.batch_size, verbose=2,
                         callbacks=[timer])
@@ -384,6 +412,7 @@ def main(argv=None) -> int:
     if holdout is not None:
         t0 = time.perf_counter()
         rep = tg.evaluation.report(real, syn, model.spec, history=history, holdout=holdout,
+                                   privacy=model.privacy_report() if dp else None,
                                    seed=args.seed, title=f"benchmark: {command}")
         report_seconds = time.perf_counter() - t0
         report_rows = rep.summary().to_dict("records")
@@ -423,7 +452,9 @@ def main(argv=None) -> int:
         },
         "training": {
             "prepare_seconds": prepare_seconds,
-            "steps_per_epoch": n_real // min(args.batch_size, n_real),
+            "steps_per_epoch": (model.privacy_report()["discriminator steps"]
+                                // (args.epochs * model.d_rounds) if dp
+                                else n_real // min(args.batch_size, n_real)),
             "first_epoch_seconds": epochs[0],
             "median_epoch_seconds": float(np.median(later)) if later else None,
             "epoch_seconds": epochs,
@@ -441,6 +472,10 @@ def main(argv=None) -> int:
         },
         "quality": q,
     }
+    if dp is not None:
+        result["privacy"] = {k: v for k, v in model.privacy_report().items()
+                             if k != "assumptions"}
+        result["config"]["dp"] = dp.get_config()
     if report_rows is not None:
         result["report"] = {"seconds": report_seconds, "holdout_sequences": int(
             len(tg.evaluation.sequence_lengths(holdout, spec))), "metrics": report_rows}

@@ -263,10 +263,11 @@ def _dp_from_args(args):
                                           "--allow-data-derived-schema"))
                  if getattr(args, attr) not in (None, False)]
         if extra:
-            raise ValueError(f"{', '.join(extra)} only apply to differentially private "
-                             "training, which is on with --target-epsilon E or "
-                             "--noise-multiplier S; add one of them or drop "
-                             f"{'it' if len(extra) == 1 else 'them'}")
+            one = len(extra) == 1
+            raise ValueError(f"{', '.join(extra)} {'is' if one else 'are'} only used with "
+                             "differential privacy, which is on with --target-epsilon E or "
+                             f"--noise-multiplier S; add one of them or drop "
+                             f"{'it' if one else 'them'}")
         return None
     _check_dp_numbers(args, _DP_NUMBERS)
     return DPConfig(l2_norm_clip=1.0 if args.clip is None else args.clip,
@@ -337,7 +338,7 @@ def _cmd_privacy(args) -> int:
         ("training sequences n", f"{plan.n}"),
         ("expected batch", f"{plan.batch_size}  (sampling probability q = "
                            f"{plan.sampling_probability:.4g})"),
-        ("padded batch", f"{plan.max_batch}  (overflow probability "
+        ("padded max batch", f"{plan.max_batch}  (overflow probability "
                          f"{plan.overflow_probability:.2g} per step)"),
         ("steps per epoch", f"{plan.steps_per_epoch}"),
         ("discriminator steps", f"{steps}  ({args.epochs} epochs x {plan.steps_per_epoch} "
@@ -429,7 +430,8 @@ def _cmd_synthesize(args) -> int:
     print(f"evaluated in {time.perf_counter() - start:.0f} s; wrote {folder / 'report.html'}, "
           f"report.json and spec.json")
     with pd.option_context("display.max_colwidth", 60, "display.width", 160):
-        print(rep.summary()[["section", "measure", "column", "value"]].to_string(index=False))
+        print(rep.summary()[["section", "measure", "column", "value"]].to_string(
+            index=False, max_colwidth=60))
     _dp_note(dp)
     return 0
 
@@ -463,7 +465,8 @@ def _cmd_evaluate(args) -> int:
         rep.to_json(args.json)
     print(f"wrote {args.out}")
     with pd.option_context("display.max_colwidth", 60, "display.width", 160):
-        print(rep.summary()[["section", "measure", "column", "value"]].to_string(index=False))
+        print(rep.summary()[["section", "measure", "column", "value"]].to_string(
+            index=False, max_colwidth=60))
     return 0
 
 

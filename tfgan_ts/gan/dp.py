@@ -192,6 +192,13 @@ def poisson_dataset(arrays: dict, plan: PoissonPlan, rounds: int = 1, steps=None
 
 
 # ---------------------------------------------------------------------- the step ------
+def included_rows(tensors, mask):
+    """Only the rows of a padded Poisson sample with mask 1 (a dynamic batch size): the
+    per-example gradients then cost nothing for padding. Not for XLA (static shapes)."""
+    keep = tf.where(tf.cast(mask, tf.float32) > 0)[:, 0]
+    return [tf.gather(t, keep) for t in tensors], tf.gather(mask, keep)
+
+
 def per_example_gradients(loss_fn, inputs, variables):
     """Gradient of each example's loss, vectorized over the batch (``tf.vectorized_map``).
 

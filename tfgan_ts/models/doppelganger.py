@@ -435,7 +435,6 @@ class DoppelGANger(keras.Model):
         generator steps."""
         clip, sigma, expected = self._dp_runtime
         dtype = self.compute_dtype
-        cap = tf.shape(data["mask"])[0]
         n_main = len(self.discriminator.trainable_variables)
         variables = list(self.discriminator.trainable_variables)
         if self.has_attr_d:
@@ -443,10 +442,16 @@ class DoppelGANger(keras.Model):
         for r in range(self.d_rounds):
             real = [tf.cast(data[k][:, r], dtype)
                     for k in ("attributes", "derived_attributes", "features")]
-            fake = [tf.stop_gradient(t) for t in self._forward(*self._noise(cap))[:3]]
-            alphas = keras.random.uniform((cap, 2), seed=self.seed_generator)
+            mask = data["mask"][:, r]
+            # drop the padding rows, except under XLA (static shapes) and across replicas
+            # (the gradient all-reduce then fails on varying per-replica shapes)
+            if not self.jit_compile and self.distribute_strategy.num_replicas_in_sync == 1:
+                real, mask = dpsgd.included_rows(real, mask)
+            rows = tf.shape(mask)[0]
+            fake = [tf.stop_gradient(t) for t in self._forward(*self._noise(rows))[:3]]
+            alphas = keras.random.uniform((rows, 2), seed=self.seed_generator)
             grads, means, _ = dpsgd.dp_gradients(
-                self._dp_example_loss, (real, fake, alphas), data["mask"][:, r], variables,
+                self._dp_example_loss, (real, fake, alphas), mask, variables,
                 clip, sigma, expected, self._dp_rng.value)
             self.discriminator_optimizer.apply_gradients(
                 zip(grads[:n_main], variables[:n_main], strict=True))
