@@ -295,10 +295,10 @@ def markdown(result: dict) -> str:
         ("total training (s)", _fmt(t["total_seconds"])),
         *([("DP: epsilon (delta)", f"{_fmt(result['privacy']['epsilon'])} "
                                    f"({result['privacy']['delta']:g})"),
-           ("DP: σ, clip C, q", f"{_fmt(result['privacy']['noise multiplier σ'])}, "
-                                f"{_fmt(result['privacy']['l2 norm clip C'])}, "
-                                f"{_fmt(result['privacy']['sampling probability q'])}"),
-           ("DP: discriminator steps", _fmt(result["privacy"]["discriminator steps"]))]
+           ("DP: σ, clip C, q", f"{_fmt(result['privacy']['noise_multiplier'])}, "
+                                f"{_fmt(result['privacy']['l2_norm_clip'])}, "
+                                f"{_fmt(result['privacy']['sampling_probability'])}"),
+           ("DP: discriminator steps", _fmt(result["privacy"]["discriminator_steps"]))]
           if "privacy" in result else []),
         (f"generate_arrays({g['n']}), sequences/s (median of {c['repeats_timing']})",
          _fmt(g["arrays_sequences_per_second"])),
@@ -452,7 +452,7 @@ def main(argv=None) -> int:
         },
         "training": {
             "prepare_seconds": prepare_seconds,
-            "steps_per_epoch": (model.privacy_report()["discriminator steps"]
+            "steps_per_epoch": (model.privacy_report()["discriminator_steps"]
                                 // (args.epochs * model.d_rounds) if dp
                                 else n_real // min(args.batch_size, n_real)),
             "first_epoch_seconds": epochs[0],

@@ -145,7 +145,8 @@ def columns(data, discrete="group,vip,kind"):
 DECLARED = ["--bounds", "spend=0:100", "--categories", "group=a,b", "--categories",
             "tier=1,2,3", "--categories", "vip=True,False", "--categories", "kind=x,y,z",
             "--max-length", "6"]
-FAST = ["--epochs", "2", "--batch-size", "4", "--holdout", "0", "--quiet", "--fast-report"]
+# q = 8/16: an empty Poisson sample (0.5**16 per step) is practically impossible
+FAST = ["--epochs", "2", "--batch-size", "8", "--holdout", "0", "--quiet", "--fast-report"]
 
 
 def test_synthesize_with_dp_on_a_declared_schema(events, tmp_path, capsys):
@@ -158,16 +159,16 @@ def test_synthesize_with_dp_on_a_declared_schema(events, tmp_path, capsys):
     assert "clip 0.5, sigma = 1, delta = 1e-05, rdp accountant; schema declared" in printed
     eps = float(re.search(r"epsilon = ([0-9.e+-]+), delta = 1e-05", printed)[1])
     assert "training logs" in printed and "NOT covered" in printed
-    # the model took exactly the steps 'tfgan-ts privacy' plans for: 2 epochs x 16/4
-    planned = privacy_json(capsys, "--n", "16", "--batch-size", "4", "--epochs", "2",
+    # the model took exactly the steps 'tfgan-ts privacy' plans for: 2 epochs x 16/8
+    planned = privacy_json(capsys, "--n", "16", "--batch-size", "8", "--epochs", "2",
                            "--noise-multiplier", "1.0")
-    assert planned["discriminator_steps"] == 8
+    assert planned["discriminator_steps"] == 4
     assert eps == pytest.approx(planned["epsilon"], rel=1e-3)
     metrics = {m["measure"]: m["value"] for m in
                json.loads((tmp_path / "report.json").read_text())["metrics"]}
     assert metrics["differential privacy: epsilon"] == pytest.approx(planned["epsilon"])
     assert metrics["differential privacy: schema"] == "declared in the spec (covered)"
-    assert metrics["differential privacy: l2 norm clip C"] == 0.5
+    assert metrics["differential privacy: l2_norm_clip"] == 0.5
     spec = json.loads((tmp_path / "spec.json").read_text())
     declared = {c["name"]: c for c in spec["attributes"] + spec["features"]}
     assert declared["spend"]["bounds"] == [0.0, 100.0]
@@ -193,6 +194,15 @@ def test_synthesize_with_dp_needs_a_declared_schema(events, tmp_path, capsys):
                  "--out", out]) == 2
     err = capsys.readouterr().err
     assert "spend: min/max" in err and "kind: categories" not in err
+    # dates as the time column: their grid is read off the data, and no flag declares it
+    dated = tmp_path / "dated.csv"
+    frame = pd.read_csv(events)
+    frame["step"] = (pd.Timestamp("2024-01-01") + pd.to_timedelta(frame["step"], "D")).astype(str)
+    frame.to_csv(dated, index=False)
+    assert main([*columns(str(dated)), *DECLARED, *FAST, "--noise-multiplier", "1",
+                 "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert "step: time grid" in err and "--time column of step numbers 0, 1, 2" in err
     code = main([*columns(events), *partial, *FAST, "--target-epsilon", "20",
                  "--allow-data-derived-schema", "--no-report", "--out", out])
     assert code == 0

@@ -181,6 +181,27 @@ def test_noise_has_standard_deviation_sigma_times_clip_over_batch():
     assert not np.allclose(again[0].numpy(), out[0].numpy())
 
 
+def test_an_empty_sample_still_adds_noise_and_keeps_shapes():
+    model = Toy()
+    x = tf.random.normal([6, 4], seed=4)
+    model(x)
+    variables = model.trainable_variables
+    rng = tf.random.Generator.from_seed(5)
+
+    @tf.function
+    def step(x, mask):
+        (rows,), mask = dp.included_rows([x], mask)
+        out, _, _ = dp.dp_gradients(toy_loss(model), rows, mask, variables, 1.0, 1.0, 4.0, rng)
+        return out, tf.shape(rows)[0]
+
+    out, rows = step(x, tf.zeros([6]))
+    assert int(rows) == 1  # one padding row with mask 0
+    assert [tuple(g.shape) for g in out] == [tuple(v.shape) for v in variables]
+    assert all(float(tf.math.reduce_std(g)) > 0 for g in out)  # pure noise
+    out, rows = step(x, tf.constant([1.0, 0, 1, 0, 0, 0]))
+    assert int(rows) == 2
+
+
 # ---------------------------------------------------------------------- sampling ------
 def test_poisson_inclusion_rate_is_q_and_batch_sizes_vary():
     n, batch, steps = 50, 10, 600
@@ -235,7 +256,7 @@ def test_dp_training_runs_and_saves_the_ledger(dp_trained, tmp_path):
     syn = model.generate(20, seed=0)
     assert syn["kind"].isin(["up", "down"]).all() and syn["x"].between(-2, 2).all()
     report = model.privacy_report()
-    assert report["schema"].startswith("declared") and report["discriminator steps"] == 36
+    assert report["schema"].startswith("declared") and report["discriminator_steps"] == 36
     path = tmp_path / "dp.keras"
     model.save(path)
     again = keras.models.load_model(path)

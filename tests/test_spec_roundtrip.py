@@ -233,6 +233,10 @@ def test_declared_categories_keep_order_and_unused_levels():
                            features=[tg.Continuous("v", bounds=(0, 5))], max_length=1)
     spec.fit(df.assign(t=0))
     assert spec.data_derived_schema() == []
+    # a bool column's categories come from its dtype
+    spec = tg.SequenceSpec("id", "t", attributes=[tg.Discrete("b")],
+                           features=[tg.Continuous("v", bounds=(0, 5))], max_length=1)
+    assert spec.fit(df.assign(t=0, b=True)).data_derived_schema() == []
 
 
 def test_binned_column_decodes_within_its_bin():
@@ -293,3 +297,16 @@ def test_extra_columns_are_recorded_not_silently_dropped():
     spec = tg.SequenceSpec("id", "t", features=[tg.Continuous("x")]).fit(df)
     assert spec.ignored_columns_ == ["note"]
     assert list(spec.inverse_transform(spec.transform(df)).columns) == ["id", "t", "x"]
+
+
+def test_generated_auto_normalized_values_stay_within_the_column_range():
+    df = pd.DataFrame({"id": np.repeat([0, 1], 4), "t": np.tile(np.arange(4), 2),
+                       "v": [0.0, 1.0, 2.0, 3.0, 5.0, 6.0, 7.0, 10.0]})
+    spec = tg.SequenceSpec("id", "t", features=[tg.Continuous("v", bounds=(0, 10))])
+    data = spec.fit_transform(df)
+    # a generator may pair a midpoint near the top with a large half-range
+    data.derived_attributes[:] = [[0.95, 1.0], [0.05, 1.0]]
+    data.features[:] = np.linspace(0, 1, 4)[None, :, None]
+    back = spec.inverse_transform(data)
+    assert back["v"].between(0, 10).all()
+    assert back["v"].max() == 10 and back["v"].min() == 0

@@ -280,8 +280,8 @@ def _schema_error(leaks, time) -> ValueError:
     hints = ["--bounds COL=LOW:HIGH for continuous columns",
              "--categories COL=a,b,c for discrete ones", "--max-length N"]
     if time and any(item.startswith(f"{time}:") for item in leaks):
-        hints.append(f"a --time column holding step numbers 0, 1, 2, ... (or no --time, rows "
-                     f"in order) instead of {time!r}'s own values")
+        hints.append(f"a --time column of step numbers 0, 1, 2, ... rather than the values "
+                     f"of {time!r} (or no --time, rows in order)")
     if any(item.endswith("missing-value category") for item in leaks):
         hints.append("no missing values in discrete columns")
     return ValueError(
@@ -405,9 +405,9 @@ def _cmd_synthesize(args) -> int:
     privacy = None
     if dp is not None:
         spent, privacy = model.privacy_spent(), model.privacy_report()
-        sigma = privacy.get("noise multiplier σ")
+        sigma = privacy.get("noise_multiplier")
         print(f"epsilon = {spent.epsilon:.4g}, delta = {spent.delta:.3g} (sigma = {sigma}, "
-              f"{privacy.get('discriminator steps')} discriminator steps; schema "
+              f"{privacy.get('discriminator_steps')} discriminator steps; schema "
               f"{privacy.get('schema')})")
     n = args.n or n_train
     synthetic = model.generate(n, seed=args.seed)

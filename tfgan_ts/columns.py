@@ -369,7 +369,9 @@ class Discrete(Column):
         return config
 
     def data_derived(self) -> list[str]:
-        out = [] if self.categories is not None else [f"{self.name}: categories"]
+        # a bool column's categories come from its dtype, not from the data
+        from_dtype = str(self.dtype_) in ("bool", "boolean") and self.categories_ == [False, True]
+        out = [] if self.categories is not None or from_dtype else [f"{self.name}: categories"]
         if self.missing_from_data_:
             out.append(f"{self.name}: missing-value category")
         return out

@@ -325,6 +325,9 @@ class SequenceSpec:
                 s = block[:, 0].astype(np.float64)
                 s = 2.0 * s - 1.0 if col.normalization == "zero_one" else s
                 x = mids[col.name][ex] + s * halves[col.name][ex]
+                # midpoint ± half-range of a generated example can overshoot the column's
+                # range (real data cannot): generated values stay within [min, max]
+                x = np.clip(x, col.min_, col.max_)
                 row_values[col.name] = x if col is self.time_delta_ else col.restore(x)
             elif col is self.time_delta_:
                 row_values[col.name] = col.from_unit(block[:, 0])

@@ -9,7 +9,9 @@ epsilon comes from Google's ``dp-accounting`` (RDP or PLD) over the composed eve
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import math
 import secrets
 
@@ -196,6 +198,9 @@ def included_rows(tensors, mask):
     """Only the rows of a padded Poisson sample with mask 1 (a dynamic batch size): the
     per-example gradients then cost nothing for padding. Not for XLA (static shapes)."""
     keep = tf.where(tf.cast(mask, tf.float32) > 0)[:, 0]
+    # an empty sample keeps one padding row (mask 0): the noise is still added, and
+    # vectorized_map over zero rows does not give gradients of the right shape
+    keep = tf.cond(tf.size(keep) > 0, lambda: keep, lambda: tf.zeros([1], tf.int64))
     return [tf.gather(t, keep) for t in tensors], tf.gather(mask, keep)
 
 
@@ -315,7 +320,21 @@ def compute_epsilon(segments, delta: float, accountant: str = "rdp") -> float:
             f"than half of delta={delta:g}; choose a larger delta or fewer steps")
     acc = make_accountant(accountant)
     acc.compose(dp_accounting.ComposedDpEvent([s.event() for s in segments]))
-    return float(acc.get_epsilon(remaining))
+    with _quiet_absl():
+        return float(acc.get_epsilon(remaining))
+
+
+@contextlib.contextmanager
+def _quiet_absl():
+    """RDP drops the orders whose series fail to converge at small σ and large q, warning
+    at every call; epsilon is a minimum over orders, so the bound stays valid (if looser)."""
+    logger = logging.getLogger("absl")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def calibrate_noise_multiplier(target_epsilon: float, delta: float, plan: PoissonPlan,
@@ -339,8 +358,10 @@ def calibrate_noise_multiplier(target_epsilon: float, delta: float, plan: Poisso
             + [sampled_gaussian_event(plan.sampling_probability, sigma, steps)])
 
     def solve(name, bracket):
-        return float(dp_accounting.calibrate_dp_mechanism(
-            lambda: make_accountant(name), event, target_epsilon, remaining, bracket, tol=1e-4))
+        with _quiet_absl():
+            return float(dp_accounting.calibrate_dp_mechanism(
+                lambda: make_accountant(name), event, target_epsilon, remaining, bracket,
+                tol=1e-4))
 
     sigma = solve("rdp", dp_accounting.LowerEndpointAndGuess(1e-2, 1.0))
     if accountant == "rdp":

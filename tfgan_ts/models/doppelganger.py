@@ -648,12 +648,12 @@ class DoppelGANger(keras.Model):
             "delta": spent.delta,
             "accountant": {"rdp": "RDP (dp-accounting)", "pld": "PLD (dp-accounting)"}[
                 self.dp.accountant],
-            "neighbouring datasets": dpsgd.NEIGHBOURING,
-            "noise multiplier σ": sigmas[0] if len(sigmas) == 1 else sigmas,
-            "l2 norm clip C": self.dp.l2_norm_clip,
-            "sampling probability q": qs[0] if len(qs) == 1 else qs,
-            "discriminator steps": int(sum(s.steps for s in ledger)),
-            "delta spent on batch truncation": dpsgd.overflow_delta(ledger),
+            "neighbouring": dpsgd.NEIGHBOURING,
+            "noise_multiplier": sigmas[0] if len(sigmas) == 1 else sigmas,
+            "l2_norm_clip": self.dp.l2_norm_clip,
+            "sampling_probability": qs[0] if len(qs) == 1 else qs,
+            "discriminator_steps": int(sum(s.steps for s in ledger)),
+            "truncation_delta": dpsgd.overflow_delta(ledger),
             "schema": schema,
             "assumptions": "; ".join(dpsgd.ASSUMPTIONS),
         }
