@@ -1,7 +1,6 @@
 """The ``tfgan-ts`` command line: sub-commands over the library's layers.
 
-Each sub-command reads and writes CSV or Parquet (chosen by the file extension). TensorFlow is
-imported only by the sub-commands that train or generate.
+Each sub-command reads and writes CSV or Parquet (chosen by the file extension).
 """
 
 from __future__ import annotations
