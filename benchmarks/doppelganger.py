@@ -94,6 +94,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="DP delta (default: 1/n rounded down to a power of ten, at most 1e-5)")
     p.add_argument("--accountant", choices=("rdp", "pld"), default="rdp",
                    help="DP accountant (default rdp)")
+    p.add_argument("--critic-units", type=int, default=None,
+                   help="units of both critics (default: paper 200; DP noise grows with size)")
+    p.add_argument("--critic-layers", type=int, default=None,
+                   help="layers of both critics (default: paper 5)")
     p.add_argument("--jit-compile", action="store_true", help="compile the train step with XLA")
     p.add_argument("--out-json", default=None, help="write all figures to this JSON file (default: print only)")
     p.add_argument("--smoke", action="store_true",
@@ -384,7 +388,13 @@ def main(argv=None) -> int:
     n_real = len(data)
     n_generate = args.n_generate or n_real
 
-    sizes = SMOKE_SIZES if args.smoke else {}
+    sizes = dict(SMOKE_SIZES) if args.smoke else {}
+    if args.critic_units:
+        sizes.update(discriminator_units=args.critic_units,
+                     attribute_discriminator_units=args.critic_units)
+    if args.critic_layers:
+        sizes.update(discriminator_layers=args.critic_layers,
+                     attribute_discriminator_layers=args.critic_layers)
     model = tg.DoppelGANger(spec, sample_len=args.sample_len, seed=args.seed, dp=dp, **sizes)
     model.compile(jit_compile=args.jit_compile)
     timer = make_epoch_timer()
