@@ -5,12 +5,12 @@ DP-SGD, GAN imputation, tabular GANs and an evaluation suite. The model classes 
 with the package so that ``keras.models.load_model`` finds them after ``import tfgan_ts``.
 """
 
-from . import datasets, evaluation
+from . import datasets, evaluation, masking
 from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
-from .estimators import LSTMForecaster
+from .estimators import GANImputer, LSTMForecaster
 from .gan.dp import DPConfig
-from .models import DoppelGANger
+from .models import DoppelGANger, ImputationGAN
 from .sequence_data import SequenceData
 from .spec import SequenceSpec
 
@@ -19,6 +19,8 @@ __all__ = [
     "Continuous",
     "DPConfig",
     "DoppelGANger",
+    "GANImputer",
+    "ImputationGAN",
     "Discrete",
     "LSTMForecaster",
     "Output",
@@ -26,5 +28,6 @@ __all__ = [
     "SequenceSpec",
     "datasets",
     "evaluation",
+    "masking",
     "__version__",
 ]

@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._version import __version__
@@ -500,6 +501,55 @@ def _cmd_generate(args) -> int:
     return 0
 
 
+def _cmd_impute(args) -> int:
+    import warnings
+
+    from .estimators import GANImputer
+
+    if not args.data:
+        raise ValueError("--data FILE is required: the table with gaps (rows in time order, "
+                         "or name the time column with --time)")
+    df = read_frame(args.data)
+    if args.time and args.time not in df.columns:
+        raise ValueError(f"--time {args.time!r} is not a column of {args.data}; columns: "
+                         f"{list(df.columns)}")
+    order = np.arange(len(df))
+    if args.time:
+        key = df[args.time]
+        if pd.api.types.is_string_dtype(key):  # dates in a CSV arrive as text
+            parsed = pd.to_datetime(key, errors="coerce", format="mixed")
+            key = parsed if parsed.notna().all() else key
+        order = np.argsort(key.to_numpy(), kind="stable")
+    # rows in time order for the imputer, written back in the file's order (time untouched)
+    df = df.iloc[order].reset_index(drop=True)
+    imputer = GANImputer(generator=args.generator, window=args.window, epochs=args.epochs,
+                         batch_size=args.batch_size, seed=args.seed,
+                         verbose=0 if args.quiet else 2)
+    gaps = int(df.drop(columns=[args.time] if args.time else []).select_dtypes("number")
+               .isna().sum().sum())
+    print(f"imputing {gaps} missing value(s) in {len(df)} rows with a GAN "
+          f"(generator {args.generator}, window {args.window}, {args.epochs} epochs)")
+    series = df.drop(columns=[args.time]) if args.time else df  # the time column is no series
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        imputer.fit(series)
+        filled = imputer.transform(series)
+    if args.time:
+        filled.insert(list(df.columns).index(args.time), args.time, df[args.time])
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            print(f"note: {w.message}")
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    write_frame(filled.iloc[back].reset_index(drop=True), args.out)
+    if imputer.validation_rmse_:
+        scores = ", ".join(f"{k} {v:.4g}" for k, v in imputer.validation_rmse_.items())
+        print(f"generator chosen on held-out observed entries: {imputer.generator_} "
+              f"(validation RMSE on [0, 1]-scaled values: {scores})")
+    print(f"wrote {args.out}: {gaps} value(s) filled, observed values unchanged")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tfgan-ts",
@@ -606,6 +656,24 @@ def build_parser() -> argparse.ArgumentParser:
                    "the forecasting utility")
     p.add_argument("--seed", type=int, default=0, help="default 0")
     p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("impute", help="fill gaps of a multivariate series with a GAN",
+                       description="Fill the missing (empty/NaN) numeric entries of a table "
+                       "whose rows are time steps, with GAIN conditioned on what is observed "
+                       "(tg.GANImputer). Observed values and non-numeric columns are written "
+                       "back unchanged.")
+    p.add_argument("--data", help="CSV/Parquet with gaps")
+    p.add_argument("--out", default="filled.csv", help="output file (default filled.csv)")
+    p.add_argument("--time", help="column to order the rows by (default: file order)")
+    p.add_argument("--generator", choices=["bilstm", "mlp", "auto"], default="auto",
+                   help="bilstm, mlp, or auto: train both and keep the one with the lower "
+                   "error on held-out observed entries (default auto)")
+    p.add_argument("--window", type=int, default=24, help="rows per window (default 24)")
+    p.add_argument("--epochs", type=int, default=50, help="training epochs (default 50)")
+    p.add_argument("--batch-size", type=int, default=128, help="default 128")
+    p.add_argument("--seed", type=int, default=0, help="default 0")
+    p.add_argument("--quiet", action="store_true", help="no training progress")
+    p.set_defaults(func=_cmd_impute)
 
     p = sub.add_parser("generate", help="generate sequences from a saved model",
                        description="Load a .keras model saved by 'synthesize --save' (or "

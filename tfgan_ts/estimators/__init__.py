@@ -3,8 +3,11 @@
 * :class:`LSTMForecaster` — a small Keras LSTM forecaster over windowed sequences with a
   scikit-learn-like API; the downstream model of
   :func:`tfgan_ts.evaluation.utility.forecast_utility` (train on synthetic, test on real).
+* :class:`GANImputer` — GAIN imputation of a multivariate series (BiLSTM-attention or MLP
+  generator, or the better of both on held-out entries), scikit-learn transformer API.
 """
 
 from .forecaster import LSTMForecaster
+from .imputer import GANImputer
 
-__all__ = ["LSTMForecaster"]
+__all__ = ["GANImputer", "LSTMForecaster"]

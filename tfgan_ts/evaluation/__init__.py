@@ -33,6 +33,7 @@ from .dependence import (
 )
 from .discriminative import discriminative_score
 from .fidelity import histogram_similarity, length_distribution, sequence_lengths, sequence_matrix
+from .imputation import imputation_scores
 from .privacy import distance_to_closest_record, membership_inference_auc, record_vectors
 from .report import Report, report
 from .temporal import (
@@ -76,4 +77,5 @@ __all__ = [
     "sequence_matrix",
     "sequential_mutual_information",
     "temporal_mi_comparison",
+    "imputation_scores",
 ]

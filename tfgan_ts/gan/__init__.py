@@ -3,6 +3,8 @@ penalty, optimizer handling. Written once, used by each model's ``train_step``."
 
 from .dp import DPConfig, compute_epsilon, dp_gradients, poisson_dataset, poisson_plan
 from .losses import (
+    gain_discriminator_loss,
+    gain_generator_loss,
     gradient_penalty,
     interpolate,
     wasserstein_critic_loss,
@@ -14,6 +16,8 @@ __all__ = [
     "DPConfig",
     "compute_epsilon",
     "dp_gradients",
+    "gain_discriminator_loss",
+    "gain_generator_loss",
     "poisson_dataset",
     "poisson_plan",
     "gradient_penalty",

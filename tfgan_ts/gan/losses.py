@@ -54,3 +54,22 @@ def gradient_penalty(critic, real_parts, fake_parts, alpha, per_example: bool = 
     norm = tf.sqrt(squared + 1e-12)
     penalty = tf.square(norm - 1.0)
     return penalty if per_example else tf.reduce_mean(penalty)
+
+
+def gain_discriminator_loss(mask, probs, eps: float = 1e-7):
+    """GAIN: binary cross-entropy of the discriminator's guess of which entries were observed
+    (mask 1) versus imputed (mask 0), averaged over all entries."""
+    mask = tf.cast(mask, tf.float32)
+    probs = tf.clip_by_value(tf.cast(probs, tf.float32), eps, 1.0 - eps)
+    return -tf.reduce_mean(mask * tf.math.log(probs) + (1.0 - mask) * tf.math.log(1.0 - probs))
+
+
+def gain_generator_loss(mask, probs, x, generated, alpha: float, eps: float = 1e-7):
+    """GAIN: fool the discriminator on the imputed entries, plus α × the mean squared error
+    of the generator's output on the observed entries. Returns (total, adversarial, mse)."""
+    mask = tf.cast(mask, tf.float32)
+    probs = tf.clip_by_value(tf.cast(probs, tf.float32), eps, 1.0 - eps)
+    adversarial = -tf.reduce_mean((1.0 - mask) * tf.math.log(probs))
+    diff = mask * (tf.cast(x, tf.float32) - tf.cast(generated, tf.float32))
+    mse = tf.reduce_sum(tf.square(diff)) / tf.maximum(tf.reduce_sum(mask), 1.0)
+    return adversarial + alpha * mse, adversarial, mse

@@ -8,13 +8,23 @@ from .doppelganger import (
     FeatureGenerator,
     MinMaxGenerator,
 )
+from .imputation import (
+    BiLSTMImputerDiscriminator,
+    BiLSTMImputerGenerator,
+    MLPImputerDiscriminator,
+    MLPImputerGenerator,
+)
 
 __all__ = [
     "MLP",
     "AttributeDiscriminator",
     "AttributeGenerator",
+    "BiLSTMImputerDiscriminator",
+    "BiLSTMImputerGenerator",
     "Discriminator",
     "FeatureGenerator",
+    "MLPImputerDiscriminator",
+    "MLPImputerGenerator",
     "MinMaxGenerator",
     "OutputActivation",
 ]
