@@ -30,16 +30,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import fmt, json_ready, machine_info
 
 DATASETS = ("traffic", "bank")
 DEFAULT_SAMPLE_LEN = {"traffic": 12, "bank": 2}  # traffic 168 = 12 * 14; bank 218 = 2 * 109
@@ -119,49 +117,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 # --------------------------------------------------------------------------- machine
 
 
-def machine_info() -> dict:
-    import keras
-    import tensorflow as tf
-
-    import tfgan_ts
-
-    cpu = None
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        nproc = len(os.sched_getaffinity(0))
-    except AttributeError:
-        nproc = os.cpu_count()
-    commit = None
-    try:
-        root = Path(__file__).resolve().parent.parent
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
-                               text=True, check=True).stdout.strip()
-        commit += " (uncommitted changes)" if dirty else ""
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_model": cpu or platform.processor() or "unknown",
-        "nproc": nproc,
-        "cpu_count": os.cpu_count(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "tfgan_ts": tfgan_ts.__version__,
-        "git_commit": commit,
-        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
-    }
 
 
 # --------------------------------------------------------------------------- data
@@ -274,14 +229,6 @@ def time_calls(fn, repeats: int) -> list[float]:
 # --------------------------------------------------------------------------- report
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        if np.isnan(value):
-            return "nan"
-        return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
 
 
 def markdown(result: dict) -> str:
@@ -292,61 +239,50 @@ def markdown(result: dict) -> str:
         ("epochs × batch size, sample_len", f"{c['epochs']} × {c['batch_size']}, "
                                              f"{c['sample_len']}"
                                              + (", XLA" if c["compile"]["jit_compile"] else "")),
-        ("spec fit + transform (s)", _fmt(t["prepare_seconds"])),
-        ("first epoch, incl. tracing (s)", _fmt(t["first_epoch_seconds"])),
+        ("spec fit + transform (s)", fmt(t["prepare_seconds"])),
+        ("first epoch, incl. tracing (s)", fmt(t["first_epoch_seconds"])),
         (f"s/epoch, median of {len(t['epoch_seconds'][1:])} later epochs",
-         _fmt(t["median_epoch_seconds"])),
-        ("total training (s)", _fmt(t["total_seconds"])),
-        *([("DP: epsilon (delta)", f"{_fmt(result['privacy']['epsilon'])} "
+         fmt(t["median_epoch_seconds"])),
+        ("total training (s)", fmt(t["total_seconds"])),
+        *([("DP: epsilon (delta)", f"{fmt(result['privacy']['epsilon'])} "
                                    f"({result['privacy']['delta']:g})"),
-           ("DP: σ, clip C, q", f"{_fmt(result['privacy']['noise_multiplier'])}, "
-                                f"{_fmt(result['privacy']['l2_norm_clip'])}, "
-                                f"{_fmt(result['privacy']['sampling_probability'])}"),
-           ("DP: discriminator steps", _fmt(result["privacy"]["discriminator_steps"]))]
+           ("DP: σ, clip C, q", f"{fmt(result['privacy']['noise_multiplier'])}, "
+                                f"{fmt(result['privacy']['l2_norm_clip'])}, "
+                                f"{fmt(result['privacy']['sampling_probability'])}"),
+           ("DP: discriminator steps", fmt(result["privacy"]["discriminator_steps"]))]
           if "privacy" in result else []),
         (f"generate_arrays({g['n']}), sequences/s (median of {c['repeats_timing']})",
-         _fmt(g["arrays_sequences_per_second"])),
+         fmt(g["arrays_sequences_per_second"])),
         (f"generate({g['n']}) → DataFrame, sequences/s",
-         _fmt(g["dataframe_sequences_per_second"])),
+         fmt(g["dataframe_sequences_per_second"])),
     ]
     acf = q["acf"]
     rows += [
-        (f"ACF MSE, {acf['column']}, lags 1..{acf['max_lag']}", _fmt(acf["acf_mse"])),
-        (f"ACF score, {acf['column']}, lags 1..{acf['max_lag']}", _fmt(acf["acf_score"])),
+        (f"ACF MSE, {acf['column']}, lags 1..{acf['max_lag']}", fmt(acf["acf_mse"])),
+        (f"ACF score, {acf['column']}, lags 1..{acf['max_lag']}", fmt(acf["acf_score"])),
     ]
     if "lengths" in q:
         ln = q["lengths"]
         rows += [
             ("length: mean real / synthetic", f"{ln['real_mean']:.1f} / {ln['synthetic_mean']:.1f}"),
-            ("length: Wasserstein", _fmt(ln["wasserstein"])),
+            ("length: Wasserstein", fmt(ln["wasserstein"])),
             ("length: KS statistic (p)", f"{ln['ks_statistic']:.3f} ({ln['ks_pvalue']:.2g})"),
         ]
     for name, value in q["histogram_similarity"].items():
-        rows.append((f"histogram similarity: {name}", _fmt(value)))
+        rows.append((f"histogram similarity: {name}", fmt(value)))
     for name, value in q["attribute_similarity"].items():
-        rows.append((f"attribute similarity: {name}", _fmt(value)))
+        rows.append((f"attribute similarity: {name}", fmt(value)))
     for m in result.get("report", {}).get("metrics", []):
         if m["section"] in ("discriminative", "utility", "privacy", "fidelity") and \
                 "histogram similarity" not in m["measure"]:
             label = f"report, {m['section']}: {m['measure']}" + (
                 f" ({m['column']})" if m["column"] else "")
-            rows.append((label, _fmt(m["value"])))
+            rows.append((label, fmt(m["value"])))
     lines = ["| measure | value |", "|---|---|"]
     lines += [f"| {k.replace('|', chr(92) + '|')} | {v} |" for k, v in rows]
     return "\n".join(lines)
 
 
-def _json_ready(obj):
-    """Plain JSON: numpy scalars to Python, NaN/inf to null."""
-    if isinstance(obj, dict):
-        return {str(k): _json_ready(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_json_ready(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    return obj
 
 
 # --------------------------------------------------------------------------- main
@@ -499,7 +435,7 @@ def main(argv=None) -> int:
     if args.out_json:
         out = Path(args.out_json)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(_json_ready(result), indent=2, allow_nan=False) + "\n")
+        out.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
         print(f"wrote {out}")
     return 0
 

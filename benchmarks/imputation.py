@@ -59,10 +59,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 import warnings
@@ -70,6 +67,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import fmt, json_ready, machine_info
 
 COLUMNS = ("pm2.5", "DEWP", "TEMP", "PRES", "Iws")
 SCENARIOS = ("mcar", "blocks")
@@ -176,51 +174,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 # --------------------------------------------------------------------------- machine
 
 
-def machine_info() -> dict:
-    import keras
-    import sklearn
-    import tensorflow as tf
-
-    import tfgan_ts
-
-    cpu = None
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        nproc = len(os.sched_getaffinity(0))
-    except AttributeError:
-        nproc = os.cpu_count()
-    commit = None
-    try:
-        root = Path(__file__).resolve().parent.parent
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
-                               text=True, check=True).stdout.strip()
-        commit += " (uncommitted changes)" if dirty else ""
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_model": cpu or platform.processor() or "unknown",
-        "nproc": nproc,
-        "cpu_count": os.cpu_count(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scikit-learn": sklearn.__version__,
-        "tfgan_ts": tfgan_ts.__version__,
-        "git_commit": commit,
-        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
-    }
 
 
 # --------------------------------------------------------------------------- data
@@ -486,20 +439,12 @@ def summarize(runs: list[dict], scenario: str, methods: list[str]) -> dict:
 # --------------------------------------------------------------------------- report
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, (float, np.floating)):
-        if np.isnan(value):
-            return "nan"
-        return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
 
 
 def _pm(stat: dict) -> str:
     if stat["std"] is None:
-        return _fmt(stat["mean"])
-    return f"{_fmt(stat['mean'])} ± {stat['std']:.2g}"
+        return fmt(stat["mean"])
+    return f"{fmt(stat['mean'])} ± {stat['std']:.2g}"
 
 
 def scenario_title(scenario: str, config: dict) -> str:
@@ -566,20 +511,20 @@ def markdown(result: dict) -> str:
         lines.append("|---|" + "---|" * len(COLUMNS))
         for m in c["methods"]:
             rb = res[m]["rmse_by_column"]
-            lines.append(f"| {LABELS[m]} | " + " | ".join(_fmt(rb[col]["mean"])
+            lines.append(f"| {LABELS[m]} | " + " | ".join(fmt(rb[col]["mean"])
                                                           for col in COLUMNS) + " |")
         lines.append("")
         if "bilstm_over_best_baseline_rmse" in cmp:
             per_seed = ", ".join(f"{v:.3g}" for v in cmp["bilstm_over_best_baseline_rmse_per_seed"])
             lines.append(
                 f"- BiLSTM-GAN scaled RMSE / best non-GAN baseline's "
-                f"({LABELS[cmp['best_baseline']]}, {_fmt(cmp['best_baseline_rmse_scaled'])}): "
+                f"({LABELS[cmp['best_baseline']]}, {fmt(cmp['best_baseline_rmse_scaled'])}): "
                 f"**{cmp['bilstm_over_best_baseline_rmse']:.3g}** (ratio of the means; per "
                 f"seed against that seed's best baseline: {per_seed}; below 1 means the GAN "
                 f"had the lower RMSE)")
         elif "best_baseline" in cmp:
             lines.append(f"- best non-GAN baseline: {LABELS[cmp['best_baseline']]} (scaled "
-                         f"RMSE {_fmt(cmp['best_baseline_rmse_scaled'])}); BiLSTM-GAN not run")
+                         f"RMSE {fmt(cmp['best_baseline_rmse_scaled'])}); BiLSTM-GAN not run")
         if "bilstm_beat_mlp" in cmp:
             lines.append(
                 f"- BiLSTM-GAN beat MLP-GAN on scaled RMSE: "
@@ -608,17 +553,6 @@ def markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
-def _json_ready(obj):
-    """Plain JSON: numpy scalars to Python, NaN/inf to null."""
-    if isinstance(obj, dict):
-        return {str(k): _json_ready(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_json_ready(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    return obj
 
 
 # --------------------------------------------------------------------------- main
@@ -683,7 +617,7 @@ def main(argv=None) -> int:
             gaps = gap_stats(truth, gapped, mask)
             print(f"[{scenario} seed {seed}] {gaps['all']['added']:,} added gaps "
                   f"({gaps['all']['added_share_of_observed']:.1%} of observed, mean run "
-                  f"{_fmt(gaps['all']['mean_added_run_length'])})", flush=True)
+                  f"{fmt(gaps['all']['mean_added_run_length'])})", flush=True)
             entry = {"scenario": scenario, "seed": seed, "gaps": gaps, "methods": {}}
             for method in args.methods:
                 r = run_method(method, gapped, seed, args)
@@ -700,8 +634,8 @@ def main(argv=None) -> int:
                 entry["methods"][method] = r
                 o = r["scores"]["overall"]
                 print(f"  {LABELS[method]:<22} {r['seconds']:9.2f} s  scaled RMSE "
-                      f"{_fmt(o['rmse_scaled'])}  MAE {_fmt(o['mae_scaled'])}  R² "
-                      f"{_fmt(o['r2_scaled'])}", flush=True)
+                      f"{fmt(o['rmse_scaled'])}  MAE {fmt(o['mae_scaled'])}  R² "
+                      f"{fmt(o['r2_scaled'])}", flush=True)
                 for p in r["problems"]:
                     failures.append({"scenario": scenario, "seed": seed, "method": method,
                                      "problem": p})
@@ -712,11 +646,13 @@ def main(argv=None) -> int:
             runs.append(entry)
     total_seconds = time.perf_counter() - t_all
 
+    import sklearn
+
     result = {
         "benchmark": "imputation",
         "command": command,
         "date": started.isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        "machine": machine_info(**{"scikit-learn": sklearn.__version__}),
         "config": config,
         "total_seconds": total_seconds,
         "summary": {s: summarize(runs, s, args.methods) for s in args.scenarios},
@@ -735,7 +671,7 @@ def main(argv=None) -> int:
     if args.out_json:
         out = Path(args.out_json)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(_json_ready(result), indent=2, allow_nan=False) + "\n")
+        out.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
         print(f"wrote {out}")
     if failures:
         print(f"\n!!! INTEGRITY FAILURE: {len(failures)} problem(s); see above. Exit status 1.",
