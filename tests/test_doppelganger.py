@@ -236,16 +236,30 @@ def test_mixed_precision():
         keras.mixed_precision.set_dtype_policy("float32")
 
 
-def test_mirrored_strategy_on_two_logical_cpus():
+def run_on_two_cpus(body: str) -> str:
+    """Run ``body`` in a fresh Python (devices are fixed at TensorFlow start-up) with two
+    logical CPUs, ``strategy`` a MirroredStrategy over them, ``np``, ``tf``, ``tg`` imported
+    and tests/ importable; return its stdout, failing on a non-zero exit."""
     code = textwrap.dedent("""
+        import sys
         import numpy as np, tensorflow as tf
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-        import tfgan_ts as tg, sys
+        import tfgan_ts as tg
         sys.path.insert(0, "tests")
-        from test_doppelganger import TINY, toy_frame, toy_spec
         strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    """) + textwrap.dedent(body)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=root, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_mirrored_strategy_on_two_logical_cpus():
+    stdout = run_on_two_cpus("""
+        from test_doppelganger import TINY, toy_frame, toy_spec
         assert strategy.num_replicas_in_sync == 2
         with strategy.scope():
             model = tg.DoppelGANger(toy_spec(), sample_len=2, **TINY)
@@ -254,11 +268,7 @@ def test_mirrored_strategy_on_two_logical_cpus():
         assert np.isfinite(history.history["d_loss"]).all()
         print("replicas", strategy.num_replicas_in_sync, "rows", len(model.generate(3, seed=0)))
     """)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=root, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    assert "replicas 2 rows" in out.stdout
+    assert "replicas 2 rows" in stdout
 
 
 def test_bad_input():

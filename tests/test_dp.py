@@ -2,9 +2,7 @@
 DP training end to end, the schema guard — tiny models, few steps."""
 
 import os
-import subprocess
 import sys
-import textwrap
 
 import dp_accounting
 import keras
@@ -18,7 +16,7 @@ from tfgan_ts.gan import dp
 from tfgan_ts.models.doppelganger import EpsilonLogger
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_doppelganger import TINY, toy_frame  # noqa: E402
+from test_doppelganger import TINY, run_on_two_cpus, toy_frame  # noqa: E402
 
 
 def declared_spec():
@@ -326,16 +324,9 @@ def test_epsilon_logger_is_first_so_history_sees_it(dp_trained):
 
 def test_dp_under_mirrored_strategy():
     """Two logical CPUs, in a subprocess (devices are fixed at TensorFlow start-up)."""
-    code = textwrap.dedent("""
-        import sys, tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-        sys.path.insert(0, "tests")
-        import numpy as np, tfgan_ts as tg
+    stdout = run_on_two_cpus("""
         from test_doppelganger import TINY, toy_frame
         from test_dp import declared_spec
-        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
         with strategy.scope():
             model = tg.DoppelGANger(declared_spec(), sample_len=2, **TINY,
                                     dp=tg.DPConfig(noise_multiplier=1.0))
@@ -344,9 +335,5 @@ def test_dp_under_mirrored_strategy():
         assert np.isfinite(history.history["d_loss"]).all()
         print("steps", int(model.dp_steps.numpy()), "eps", model.privacy_spent().epsilon)
     """)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=root, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
     # 40 sequences, batch 8: 5 steps per epoch, 2 epochs, counted once (not per replica)
-    assert "steps 10 " in out.stdout
+    assert "steps 10 " in stdout
