@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -31,19 +32,14 @@ from ..spec import SequenceSpec
 _METRICS = ("d_loss", "attr_d_loss", "g_loss", "gp", "attr_gp", "wasserstein")
 
 
-class PrivacySpent(tuple):
+class PrivacySpent(NamedTuple):
     """(epsilon, delta) of the differential-privacy guarantee for the steps taken."""
 
-    __slots__ = ()
-
-    def __new__(cls, epsilon, delta):
-        return super().__new__(cls, (float(epsilon), float(delta)))
-
-    epsilon = property(lambda self: self[0])
-    delta = property(lambda self: self[1])
+    epsilon: float
+    delta: float
 
     def __repr__(self):
-        return f"PrivacySpent(epsilon={self[0]:.4g}, delta={self[1]:.3g})"
+        return f"PrivacySpent(epsilon={self.epsilon:.4g}, delta={self.delta:.3g})"
 
 
 class _Box:
@@ -554,7 +550,7 @@ class DoppelGANger(keras.Model):
             return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
                                **kwargs)
         finally:
-            self._dp_end()
+            self._dp_close_segments()
 
     # ------------------------------------------------------------------ privacy ------
     def _dp_begin(self, dataset, epochs, steps_per_epoch=None):
@@ -610,9 +606,6 @@ class DoppelGANger(keras.Model):
             if segment.steps:
                 self._dp_segments.append(segment)
             self._dp_open = None
-
-    def _dp_end(self):
-        self._dp_close_segments()
 
     def _dp_ledger(self):
         """All segments, the open one with its steps so far."""
