@@ -64,12 +64,16 @@ def gain_discriminator_loss(mask, probs, eps: float = 1e-7):
     return -tf.reduce_mean(mask * tf.math.log(probs) + (1.0 - mask) * tf.math.log(1.0 - probs))
 
 
-def gain_generator_loss(mask, probs, x, generated, alpha: float, eps: float = 1e-7):
-    """GAIN: fool the discriminator on the imputed entries, plus α × the mean squared error
-    of the generator's output on the observed entries. Returns (total, adversarial, mse)."""
+def gain_generator_loss(mask, probs, x, generated, alpha: float, observed=None,
+                        eps: float = 1e-7):
+    """GAIN: fool the discriminator on the imputed entries (``mask`` 0), plus α × the mean
+    squared error of the generator's output on the ``observed`` entries (default: ``mask``;
+    wider when observed entries were hidden from the generator). Returns (total,
+    adversarial, mse)."""
     mask = tf.cast(mask, tf.float32)
+    observed = mask if observed is None else tf.cast(observed, tf.float32)
     probs = tf.clip_by_value(tf.cast(probs, tf.float32), eps, 1.0 - eps)
     adversarial = -tf.reduce_mean((1.0 - mask) * tf.math.log(probs))
-    diff = mask * (tf.cast(x, tf.float32) - tf.cast(generated, tf.float32))
-    mse = tf.reduce_sum(tf.square(diff)) / tf.maximum(tf.reduce_sum(mask), 1.0)
+    diff = observed * (tf.cast(x, tf.float32) - tf.cast(generated, tf.float32))
+    mse = tf.reduce_sum(tf.square(diff)) / tf.maximum(tf.reduce_sum(observed), 1.0)
     return adversarial + alpha * mse, adversarial, mse

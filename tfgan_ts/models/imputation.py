@@ -130,10 +130,9 @@ class ImputationGAN(keras.Model):
             generated = tf.cast(self.generator([x_in, mask]), tf.float32)
             imputed = mask * values + (1.0 - mask) * generated
             probs = self.discriminator([imputed, hint])
-            adversarial = gain_generator_loss(mask, probs, values, generated, 0.0)[1]
             # reconstruction on every observed entry, the hidden ones included
-            mse = gain_generator_loss(observed, probs, values, generated, 1.0)[2]
-            total = adversarial + self.alpha * mse
+            total, adversarial, mse = gain_generator_loss(mask, probs, values, generated,
+                                                          self.alpha, observed=observed)
             return total, (adversarial, mse)
 
         g_loss, (adversarial, mse) = minimize(self.generator_optimizer, g_loss_fn,
