@@ -107,7 +107,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         return numeric, other
 
     def _values(self, frame: pd.DataFrame, columns) -> np.ndarray:
-        """Numeric columns as float64 in time order, checked for inf."""
+        """Numeric columns as float64 in the frame's row order, checked for inf."""
         values = frame[columns].to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.isinf(values)
         if bad.any():
@@ -115,7 +115,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
             raise ValueError(f"column {columns[j]!r} has {int(bad[:, j].sum())} infinite "
                              "value(s); replace them with NaN to have them imputed, or with "
                              "finite values")
-        return values[self._order(frame)]
+        return values
 
     def _order(self, frame) -> np.ndarray:
         if self.time is None:
@@ -133,7 +133,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         if other:
             warnings.warn(f"columns passed through untouched (not numeric, or the time "
                           f"column): {other}", stacklevel=2)
-        values = self._values(frame, numeric)
+        values = self._values(frame, numeric)[self._order(frame)]
         n_rows = len(values)
         if self.window > n_rows:
             raise ValueError(f"window={self.window} is longer than the series ({n_rows} rows); "
@@ -231,21 +231,20 @@ class GANImputer(TransformerMixin, BaseEstimator):
             raise ValueError(f"X has other columns than at fit: unseen {unseen}, missing "
                              f"{missing}; transform needs the columns of fit, in order "
                              f"{self.columns_}")
-        values = self._values(frame, self.numeric_columns_)
-        gaps = np.isnan(values)
-        if not gaps.any():
+        raw = self._values(frame, self.numeric_columns_)  # in the input's row order
+        gaps_in = np.isnan(raw)
+        if not gaps_in.any():
             warnings.warn("nothing is missing in X: returning an unchanged copy", stacklevel=2)
             return X.copy()
-        if self.window > len(values):
-            raise ValueError(f"window={self.window} is longer than X ({len(values)} rows); "
+        if self.window > len(frame):
+            raise ValueError(f"window={self.window} is longer than X ({len(frame)} rows); "
                              "transform needs at least one full window")
+        order = self._order(frame)
+        values, gaps = raw[order], gaps_in[order]
         scaled = np.where(gaps, 0.0, (values - self.min_) / self.scale_)
         filled = self._fill(self.model_, scaled, (~gaps).astype(np.float32))
-        restored = filled * self.scale_ + self.min_
-        back = np.empty_like(restored)
-        back[self._order(frame)] = restored  # rows back in the input's order
-        gaps_in = np.isnan(frame[self.numeric_columns_].to_numpy(dtype=np.float64,
-                                                                 na_value=np.nan))
+        back = np.empty_like(filled)
+        back[order] = filled * self.scale_ + self.min_  # rows back in the input's order
         if isinstance(X, pd.DataFrame):
             out = X.copy()
             for j, col in enumerate(self.numeric_columns_):
