@@ -11,7 +11,6 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ._version import __version__
@@ -513,35 +512,29 @@ def _cmd_impute(args) -> int:
     if args.time and args.time not in df.columns:
         raise ValueError(f"--time {args.time!r} is not a column of {args.data}; columns: "
                          f"{list(df.columns)}")
-    order = np.arange(len(df))
-    if args.time:
-        key = df[args.time]
-        if pd.api.types.is_string_dtype(key):  # dates in a CSV arrive as text
-            parsed = pd.to_datetime(key, errors="coerce", format="mixed")
-            key = parsed if parsed.notna().all() else key
-        order = np.argsort(key.to_numpy(), kind="stable")
-    # rows in time order for the imputer, written back in the file's order (time untouched)
-    df = df.iloc[order].reset_index(drop=True)
+    frame = df
+    if args.time and pd.api.types.is_string_dtype(df[args.time]):
+        # dates in a CSV arrive as text: order by the dates, write the text back
+        parsed = pd.to_datetime(df[args.time], errors="coerce", format="mixed")
+        if parsed.notna().all():
+            frame = df.assign(**{args.time: parsed})
     imputer = GANImputer(generator=args.generator, window=args.window, epochs=args.epochs,
-                         batch_size=args.batch_size, seed=args.seed,
+                         batch_size=args.batch_size, time=args.time, seed=args.seed,
                          verbose=0 if args.quiet else 2)
-    gaps = int(df.drop(columns=[args.time] if args.time else []).select_dtypes("number")
+    gaps = int(frame.drop(columns=[args.time] if args.time else []).select_dtypes("number")
                .isna().sum().sum())
     print(f"imputing {gaps} missing value(s) in {len(df)} rows with a GAN "
           f"(generator {args.generator}, window {args.window}, {args.epochs} epochs)")
-    series = df.drop(columns=[args.time]) if args.time else df  # the time column is no series
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        imputer.fit(series)
-        filled = imputer.transform(series)
-    if args.time:
-        filled.insert(list(df.columns).index(args.time), args.time, df[args.time])
+        imputer.fit(frame)
+        filled = imputer.transform(frame)
     for w in caught:
         if issubclass(w.category, UserWarning):
             print(f"note: {w.message}")
-    back = np.empty_like(order)
-    back[order] = np.arange(len(order))
-    write_frame(filled.iloc[back].reset_index(drop=True), args.out)
+    if args.time:
+        filled[args.time] = df[args.time]
+    write_frame(filled, args.out)
     if imputer.validation_rmse_:
         scores = ", ".join(f"{k} {v:.4g}" for k, v in imputer.validation_rmse_.items())
         print(f"generator chosen on held-out observed entries: {imputer.generator_} "
