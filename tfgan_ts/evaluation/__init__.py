@@ -15,6 +15,8 @@
 * :func:`lagged_mutual_information`, :func:`sequential_mutual_information`,
   :func:`temporal_mi_comparison`, :func:`discretize`, :func:`quantile_edges` — temporal
   dependence of discrete (or binned) features, the counterpart of the ACF;
+* :func:`tabular_fidelity` — a synthetic table against a real one: per-column similarity
+  (1 − KS or 1 − TVD), correlation and mutual-information differences;
 * :func:`discriminative_score` — TimeGAN's post-hoc GRU classifier, |accuracy − 0.5|;
 * :func:`forecast_utility`, :func:`train_test_split_sequences` — train-on-synthetic vs
   train-on-real forecasting with :class:`tfgan_ts.LSTMForecaster`;
@@ -36,6 +38,7 @@ from .fidelity import histogram_similarity, length_distribution, sequence_length
 from .imputation import imputation_scores
 from .privacy import distance_to_closest_record, membership_inference_auc, record_vectors
 from .report import Report, report
+from .tabular import tabular_fidelity
 from .temporal import (
     acf_mse,
     acf_score,
@@ -76,6 +79,7 @@ __all__ = [
     "sequence_lengths",
     "sequence_matrix",
     "sequential_mutual_information",
+    "tabular_fidelity",
     "temporal_mi_comparison",
     "imputation_scores",
 ]
