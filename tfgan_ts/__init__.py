@@ -10,9 +10,10 @@ from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
 from .estimators import GANImputer, LSTMForecaster
 from .gan.dp import DPConfig
-from .models import DoppelGANger, ImputationGAN
+from .models import DoppelGANger, ImputationGAN, TabularGAN
 from .sequence_data import SequenceData
 from .spec import SequenceSpec
+from .tabular_spec import TabularSpec
 
 __all__ = [
     "Binned",
@@ -26,6 +27,8 @@ __all__ = [
     "Output",
     "SequenceData",
     "SequenceSpec",
+    "TabularGAN",
+    "TabularSpec",
     "datasets",
     "evaluation",
     "masking",

@@ -7,11 +7,13 @@ import keras
 import tensorflow as tf
 
 
-def make_optimizer(optimizer=None, learning_rate: float = 1e-3, beta_1: float = 0.5):
-    """``optimizer`` as given (instance, name or config), else Adam(lr, β1) — the
-    DoppelGANger paper's choice."""
+def make_optimizer(optimizer=None, learning_rate: float = 1e-3, beta_1: float = 0.5,
+                   beta_2: float = 0.999, weight_decay: float | None = None):
+    """``optimizer`` as given (instance, name or config), else Adam(lr, β1, β2, decoupled
+    weight decay) — defaults: the DoppelGANger paper's choice."""
     if optimizer is None:
-        return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
+        return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1,
+                                     beta_2=beta_2, weight_decay=weight_decay)
     return keras.optimizers.get(optimizer)
 
 

@@ -2,5 +2,6 @@
 
 from .doppelganger import DoppelGANger
 from .imputation import ImputationGAN
+from .tabular import TabularGAN
 
-__all__ = ["DoppelGANger", "ImputationGAN"]
+__all__ = ["DoppelGANger", "ImputationGAN", "TabularGAN"]

@@ -14,6 +14,7 @@ from .imputation import (
     MLPImputerDiscriminator,
     MLPImputerGenerator,
 )
+from .tabular import TabularDiscriminator, TabularGenerator
 
 __all__ = [
     "MLP",
@@ -27,4 +28,6 @@ __all__ = [
     "MLPImputerGenerator",
     "MinMaxGenerator",
     "OutputActivation",
+    "TabularDiscriminator",
+    "TabularGenerator",
 ]

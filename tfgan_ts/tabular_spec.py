@@ -1,0 +1,391 @@
+"""Tables (one row per record) ⇄ arrays for tabular GANs (layer 1).
+
+A :class:`TabularSpec` holds the foundation's column types: ``Discrete`` columns are one-hot
+encoded as everywhere else; ``Continuous`` columns get mode-specific normalization (Xu et al.,
+"Modeling Tabular Data using Conditional GAN", NeurIPS 2019): a variational Gaussian mixture
+per column, each value as (its offset within a mode, scaled to about [-1, 1]; the one-hot mode).
+Multi-modal and skewed columns then become easy targets for tanh and softmax outputs.
+Fitted state is plain JSON, saved inside a model file.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .columns import Column, Continuous, Discrete, Output, check_numeric
+
+# offsets are (x − μ) / (4σ): four standard deviations of a mode map to ±1
+_SPREAD = 4.0
+_CLIP = 0.99
+
+
+class ModeNormalizer:
+    """Mode-specific normalization of one continuous column.
+
+    A ``BayesianGaussianMixture`` with a Dirichlet-process prior (``max_modes`` components)
+    is fitted; components with weight ≥ ``weight_threshold`` are kept as modes. A value is
+    encoded as (α, one-hot mode) with the mode drawn from its posterior probabilities and
+    α = (x − μ) / (4σ) clipped to ±0.99; decoding is μ + 4σα of the chosen mode.
+    """
+
+    def __init__(self, max_modes: int = 10, weight_threshold: float = 0.005):
+        if not isinstance(max_modes, (int, np.integer)) or max_modes < 1:
+            raise ValueError(f"max_modes must be an integer >= 1, got {max_modes!r}")
+        if not 0.0 <= float(weight_threshold) < 1.0:
+            raise ValueError(f"weight_threshold must be in [0, 1), got {weight_threshold!r}")
+        self.max_modes = int(max_modes)
+        self.weight_threshold = float(weight_threshold)
+        self.means_: list[float] | None = None
+        self.stds_: list[float] | None = None
+        self.weights_: list[float] | None = None
+
+    @property
+    def n_modes(self) -> int:
+        return len(self.means_)
+
+    def fit(self, x: np.ndarray, seed: int = 0) -> ModeNormalizer:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.mixture import BayesianGaussianMixture
+
+        x = np.asarray(x, np.float64)
+        unique = np.unique(x)
+        width = float(x.max() - x.min()) if len(x) else 0.0
+        if len(unique) <= 1 or width == 0.0:
+            # a constant column: one mode, any positive σ decodes it exactly
+            self.means_, self.stds_, self.weights_ = [float(x[0])], [1.0], [1.0]
+            return self
+        gmm = BayesianGaussianMixture(
+            n_components=min(self.max_modes, len(unique)),
+            weight_concentration_prior_type="dirichlet_process",
+            weight_concentration_prior=1e-3, max_iter=100, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            gmm.fit(x[:, None])
+        keep = gmm.weights_ >= self.weight_threshold
+        if not keep.any():
+            keep = gmm.weights_ == gmm.weights_.max()
+        floor = 1e-6 * width  # a mode sitting on one repeated value has σ → 0
+        self.means_ = [float(m) for m in gmm.means_[keep, 0]]
+        self.stds_ = [max(float(np.sqrt(c)), floor) for c in gmm.covariances_[keep].ravel()]
+        self.weights_ = [float(w) for w in gmm.weights_[keep] / gmm.weights_[keep].sum()]
+        return self
+
+    def _log_posterior(self, x: np.ndarray) -> np.ndarray:
+        mu, sd = np.asarray(self.means_), np.asarray(self.stds_)
+        z = (x[:, None] - mu) / sd
+        return np.log(self.weights_) - np.log(sd) - 0.5 * z * z
+
+    def encode(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """[n] → [n, 1 + n_modes]: α then the one-hot mode (sampled from the posterior)."""
+        x = np.asarray(x, np.float64)
+        logp = self._log_posterior(x)
+        # Gumbel-max draws one mode per value from softmax(logp)
+        modes = np.argmax(logp + rng.gumbel(size=logp.shape), axis=1)
+        mu, sd = np.asarray(self.means_)[modes], np.asarray(self.stds_)[modes]
+        alpha = np.clip((x - mu) / (_SPREAD * sd), -_CLIP, _CLIP)
+        out = np.zeros((len(x), 1 + self.n_modes), np.float32)
+        out[:, 0] = alpha
+        out[np.arange(len(x)), 1 + modes] = 1.0
+        return out
+
+    def decode(self, block: np.ndarray) -> np.ndarray:
+        block = np.asarray(block, np.float64)
+        modes = np.argmax(block[:, 1:], axis=1)
+        alpha = np.clip(block[:, 0], -1.0, 1.0)
+        return np.asarray(self.means_)[modes] + _SPREAD * np.asarray(self.stds_)[modes] * alpha
+
+    def get_config(self) -> dict:
+        return {"max_modes": self.max_modes, "weight_threshold": self.weight_threshold,
+                "means_": self.means_, "stds_": self.stds_, "weights_": self.weights_}
+
+    @classmethod
+    def from_config(cls, config: dict) -> ModeNormalizer:
+        config = dict(config)
+        fitted = {k: config.pop(k, None) for k in ("means_", "stds_", "weights_")}
+        out = cls(**config)
+        for key, value in fitted.items():
+            setattr(out, key, value)
+        return out
+
+
+def _infer_column(name: str, values: pd.Series, discrete: set) -> Column:
+    if name in discrete:
+        return Discrete(name)
+    dtype = values.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise ValueError(
+            f"column {name!r} holds {dtype} values; a tabular GAN models numbers and "
+            "categories: convert it (e.g. to days as a number) or declare it "
+            "tg.Discrete after converting to strings")
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return Discrete(name)
+    return Continuous(name)
+
+
+class TabularSpec:
+    """Columns of a table and their encoding for a tabular GAN.
+
+    Args:
+        columns: ``tg.Continuous`` / ``tg.Discrete`` (or ``tg.Binned``) columns, in the order
+            generated tables will have. ``None``: every column of the table given to
+            :meth:`fit`, numeric ones continuous, bool/category/string ones discrete.
+        discrete: names to make ``Discrete`` when inferring (e.g. a numeric factor level or
+            class label).
+        max_modes, weight_threshold: the Gaussian mixture of each continuous column.
+        mode_specific: ``False`` scales continuous columns to [-1, 1] by min/max instead.
+        seed: seeds the mixtures and the mode draws of :meth:`transform`.
+
+    Continuous columns must be complete (no NaN or ±inf); a missing value in a discrete column
+    is a category of its own and comes back missing. Generated continuous values stay within
+    the fitted (or declared ``bounds``) range; integer columns come back rounded.
+    """
+
+    def __init__(self, columns=None, discrete=(), max_modes: int = 10,
+                 weight_threshold: float = 0.005, mode_specific: bool = True, seed: int = 0):
+        if columns is not None:
+            columns = list(columns)
+            for c in columns:
+                if not isinstance(c, Column):
+                    raise ValueError(
+                        f"columns must be tg.Continuous / tg.Discrete / tg.Binned objects, got "
+                        f"{c!r}; pass columns=None to infer them from the table")
+            names = [c.name for c in columns]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"columns {dupes} are declared more than once")
+            if not columns:
+                raise ValueError("columns must not be empty (None infers them from the table)")
+        if isinstance(discrete, str):
+            discrete = [discrete]
+        self.columns = columns
+        self.discrete = [str(d) for d in discrete]
+        ModeNormalizer(max_modes, weight_threshold)  # validates both
+        self.max_modes = int(max_modes)
+        self.weight_threshold = float(weight_threshold)
+        self.mode_specific = bool(mode_specific)
+        self.seed = int(seed)
+        self.columns_: list[Column] | None = None
+        self.modes_: dict[str, ModeNormalizer] = {}
+        self.ignored_columns_: list[str] = []
+
+    # ------------------------------------------------------------------ fitting ------
+    @property
+    def fitted_(self) -> bool:
+        return self.columns_ is not None
+
+    def _require_fitted(self):
+        if not self.fitted_:
+            raise ValueError("the TabularSpec is not fitted yet: call spec.fit(df) first")
+
+    def fit(self, df: pd.DataFrame) -> TabularSpec:
+        """Infer or check the columns, fit each column's encoding on ``df``."""
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"fit takes a pandas DataFrame, got {type(df).__name__}")
+        if len(df) == 0:
+            raise ValueError("the table has no rows")
+        nonstring = [c for c in df.columns if not isinstance(c, str)]
+        if nonstring:
+            raise ValueError(f"column names must be strings, got {nonstring[:5]}; rename them "
+                             "(e.g. df.columns = df.columns.astype(str))")
+        if self.columns is None:
+            unknown = [d for d in self.discrete if d not in df.columns]
+            if unknown:
+                raise ValueError(f"discrete={unknown} name columns the table does not have; "
+                                 f"its columns are {list(df.columns)}")
+            discrete = set(self.discrete)
+            columns = [_infer_column(str(name), df[name], discrete) for name in df.columns]
+        else:
+            columns = [c.copy() for c in self.columns]
+            for d in self.discrete:
+                match = [c for c in columns if c.name == d]
+                if not match:
+                    raise ValueError(f"discrete={d!r} is not among the declared columns "
+                                     f"{[c.name for c in columns]}")
+                if not isinstance(match[0], Discrete):
+                    raise ValueError(f"column {d!r} is listed in discrete= but declared "
+                                     f"{type(match[0]).__name__}; declare it tg.Discrete")
+        self._check_frame(df, columns)
+        self.ignored_columns_ = [str(c) for c in df.columns
+                                 if str(c) not in {col.name for col in columns}]
+        if self.ignored_columns_:
+            warnings.warn(f"columns {self.ignored_columns_} are not in the spec and are left "
+                          "out of the model (spec.ignored_columns_)", stacklevel=2)
+        modes = {}
+        for col in columns:
+            col.fit(df[col.name])
+            if isinstance(col, Continuous) and self.mode_specific:
+                x = df[col.name].to_numpy(np.float64)
+                modes[col.name] = ModeNormalizer(self.max_modes, self.weight_threshold).fit(
+                    x, seed=self.seed)
+        self.columns_, self.modes_ = columns, modes
+        return self
+
+    def _check_frame(self, df: pd.DataFrame, columns: list[Column]):
+        """Every column present; continuous (and binned) ones numeric, finite, complete."""
+        missing = [c.name for c in columns if c.name not in df.columns]
+        if missing:
+            raise ValueError(f"the table lacks columns {missing}; its columns are "
+                             f"{list(df.columns)}")
+        for col in columns:
+            if isinstance(col, Discrete):
+                continue
+            name, values = col.name, df[col.name]
+            check_numeric(values, name)
+            x = values.to_numpy(np.float64, na_value=np.nan)
+            nan, inf = np.isnan(x), np.isinf(x)
+            if nan.any():
+                rows = list(df.index[nan][:5])
+                raise ValueError(
+                    f"column {name!r}: {int(nan.sum())} missing value(s) (rows {rows}...); a "
+                    "tabular GAN needs complete numeric columns: fill them (e.g. tg.GANImputer "
+                    "or df.fillna) or drop those rows, or declare the column tg.Discrete")
+            if inf.any():
+                raise ValueError(f"column {name!r}: {int(inf.sum())} infinite value(s); "
+                                 "replace them with finite numbers or drop those rows")
+
+    # ------------------------------------------------------------------ encoding -----
+    @property
+    def column_names(self) -> list[str]:
+        self._require_fitted()
+        return [c.name for c in self.columns_]
+
+    def column(self, name: str) -> Column:
+        self._require_fitted()
+        for c in self.columns_:
+            if c.name == name:
+                return c
+        raise ValueError(f"no column {name!r} in the spec; columns: {self.column_names}")
+
+    def outputs(self) -> list[Output]:
+        """The generator's output blocks in order: per continuous column (offset, tanh) and
+        (mode, softmax), per discrete column (categories, softmax)."""
+        self._require_fitted()
+        out = []
+        for c in self.columns_:
+            if c.name in self.modes_:
+                out.append(Output(f"{c.name}.offset", 1, "tanh"))
+                out.append(Output(f"{c.name}.mode", self.modes_[c.name].n_modes, "softmax"))
+            elif isinstance(c, Continuous):
+                out.append(Output(c.name, 1, "tanh"))
+            else:
+                out.append(Output(c.name, c.dim, "softmax"))
+        return out
+
+    @property
+    def dim(self) -> int:
+        return sum(o.dim for o in self.outputs())
+
+    def slices(self) -> dict[str, slice]:
+        """Where each column's encoding sits in a row vector (all blocks of the column)."""
+        out, start = {}, 0
+        for c in self.columns_:
+            width = (1 + self.modes_[c.name].n_modes) if c.name in self.modes_ else (
+                1 if isinstance(c, Continuous) else c.dim)
+            out[c.name] = slice(start, start + width)
+            start += width
+        return out
+
+    def transform(self, df: pd.DataFrame, seed: int | None = None) -> np.ndarray:
+        """Rows → float32 [n, dim]. Modes of continuous values are drawn from their
+        posterior (``seed``; default the spec's seed)."""
+        self._require_fitted()
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"transform takes a pandas DataFrame, got {type(df).__name__}")
+        self._check_frame(df, self.columns_)
+        rng = np.random.default_rng(self.seed if seed is None else seed)
+        blocks = []
+        for c in self.columns_:
+            if c.name in self.modes_:
+                c.encode(df[c.name])  # bounds check and dtype check
+                x = df[c.name].to_numpy(np.float64)
+                blocks.append(self.modes_[c.name].encode(x, rng))
+            elif isinstance(c, Continuous):
+                c.encode(df[c.name])
+                blocks.append(self._to_minus_one_one(c, df[c.name].to_numpy(np.float64))[:, None])
+            else:
+                blocks.append(c.encode(df[c.name]))
+        return np.concatenate(blocks, axis=1).astype(np.float32)
+
+    def _to_minus_one_one(self, c: Continuous, x: np.ndarray) -> np.ndarray:
+        u = (np.asarray(x, np.float64) - c.min_) / c.scale
+        return 2.0 * u - 1.0
+
+    def inverse_transform(self, x: np.ndarray, seed: int | None = None) -> pd.DataFrame:
+        """[n, dim] → a DataFrame with the fitted columns and dtypes. Discrete blocks are
+        read by argmax; continuous values are clipped to the column's range."""
+        self._require_fitted()
+        x = np.asarray(x)
+        if x.ndim != 2 or x.shape[1] != self.dim:
+            raise ValueError(f"expected an array [n, {self.dim}], got shape {x.shape}")
+        rng = np.random.default_rng(seed)
+        cols = {}
+        for c, sl in zip(self.columns_, self.slices().values(), strict=True):
+            block = x[:, sl]
+            if c.name in self.modes_:
+                values = np.clip(self.modes_[c.name].decode(block), c.min_, c.max_)
+                cols[c.name] = c.restore(values)
+            elif isinstance(c, Continuous):
+                u = (np.clip(block[:, 0], -1.0, 1.0) + 1.0) / 2.0
+                cols[c.name] = c.restore(c.min_ + u * c.scale)
+            else:
+                cols[c.name] = c.decode(block, rng=rng)
+        return pd.DataFrame({k: v.reset_index(drop=True) for k, v in cols.items()})
+
+    def category_codes(self, df: pd.DataFrame, name: str) -> np.ndarray:
+        """Index of each row's category of discrete column ``name``."""
+        col = self.column(name)
+        if not isinstance(col, Discrete):
+            raise ValueError(f"column {name!r} is {type(col).__name__}, not Discrete")
+        return col.codes(df[name])
+
+    # ------------------------------------------------------------------ config -------
+    def get_config(self) -> dict:
+        config = {
+            "columns": None if self.columns is None else [c.get_config() for c in self.columns],
+            "discrete": list(self.discrete), "max_modes": self.max_modes,
+            "weight_threshold": self.weight_threshold, "mode_specific": self.mode_specific,
+            "seed": self.seed,
+        }
+        if self.fitted_:
+            config["fitted"] = {
+                "columns_": [c.get_config() for c in self.columns_],
+                "modes_": {k: m.get_config() for k, m in self.modes_.items()},
+                "ignored_columns_": list(self.ignored_columns_),
+            }
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> TabularSpec:
+        config = dict(config)
+        fitted = config.pop("fitted", None)
+        if config.get("columns") is not None:
+            config["columns"] = [Column.from_config(c) for c in config["columns"]]
+        spec = cls(**config)
+        if fitted is not None:
+            spec.columns_ = [Column.from_config(c) for c in fitted["columns_"]]
+            spec.modes_ = {k: ModeNormalizer.from_config(m) for k, m in fitted["modes_"].items()}
+            spec.ignored_columns_ = list(fitted.get("ignored_columns_", []))
+        return spec
+
+    def summary(self) -> str:
+        """One line per column: kind and encoding width."""
+        self._require_fitted()
+        lines = []
+        for c in self.columns_:
+            if c.name in self.modes_:
+                m = self.modes_[c.name]
+                lines.append(f"{c.name}: continuous, {m.n_modes} mode(s), range "
+                             f"{c.min_:g}..{c.max_:g}")
+            elif isinstance(c, Continuous):
+                lines.append(f"{c.name}: continuous, min/max scaled, range {c.min_:g}..{c.max_:g}")
+            else:
+                lines.append(f"{c.name}: discrete, {c.dim} categories")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        if not self.fitted_:
+            return "TabularSpec(unfitted)"
+        return f"TabularSpec({len(self.columns_)} columns, dim {self.dim})"
