@@ -8,7 +8,7 @@ with the package so that ``keras.models.load_model`` finds them after ``import t
 from . import datasets, evaluation, masking
 from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
-from .estimators import GANImputer, LSTMForecaster
+from .estimators import GANImputer, GANOversampler, LSTMForecaster
 from .gan.dp import DPConfig
 from .models import DoppelGANger, ImputationGAN, TabularGAN
 from .sequence_data import SequenceData
@@ -21,6 +21,7 @@ __all__ = [
     "DPConfig",
     "DoppelGANger",
     "GANImputer",
+    "GANOversampler",
     "ImputationGAN",
     "Discrete",
     "LSTMForecaster",

@@ -5,9 +5,12 @@
   :func:`tfgan_ts.evaluation.utility.forecast_utility` (train on synthetic, test on real).
 * :class:`GANImputer` — GAIN imputation of a multivariate series (BiLSTM-attention or MLP
   generator, or the better of both on held-out entries), scikit-learn transformer API.
+* :class:`GANOversampler` — minority-class rows from a conditional tabular GAN,
+  imbalanced-learn's ``fit_resample`` API.
 """
 
 from .forecaster import LSTMForecaster
 from .imputer import GANImputer
+from .oversampler import GANOversampler
 
-__all__ = ["GANImputer", "LSTMForecaster"]
+__all__ = ["GANImputer", "GANOversampler", "LSTMForecaster"]

@@ -284,8 +284,8 @@ class TabularGAN(keras.Model):
                 np.array(counts, np.int64), logits)
 
     def make_dataset(self, df: pd.DataFrame, batch_size: int = 500, seed=None):
-        """Batches drawn by training-by-sampling, fresh every epoch; ``max(1, n //
-        batch_size)`` steps per epoch (as CTGAN). Each element is a dict with the real rows,
+        """Batches drawn by training-by-sampling, an endless stream (``fit`` makes an epoch
+        ``max(1, n // batch_size)`` steps, as CTGAN). Each element is a dict with the real rows,
         their condition vectors and the generator's condition vectors."""
         batch_size = _positive_int("batch_size", batch_size)
         if batch_size % self.pac:
@@ -294,7 +294,6 @@ class TabularGAN(keras.Model):
                              "pac")
         encoded = tf.constant(self._prepare(df))
         n = len(df)
-        steps = max(1, n // batch_size)
         cond_dim, n_cols = self.cond_dim, len(self.cond_sizes)
         if n_cols:
             order, starts, counts, logits = (tf.constant(a) for a in self._sampler_tables(df))
@@ -326,23 +325,31 @@ class TabularGAN(keras.Model):
                     "g_cond": tf.one_hot(g_category, cond_dim)}
 
         seed = seed if seed is not None else self.seed
-        ds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(steps)
-        ds = ds.map(sample, num_parallel_calls=tf.data.AUTOTUNE)
-        return ds.prefetch(tf.data.AUTOTUNE)
+        # endless: fit takes steps_per_epoch, so the iterator is not rebuilt every epoch
+        ds = tf.data.Dataset.random(seed=seed).map(sample, num_parallel_calls=tf.data.AUTOTUNE)
+        ds = ds.prefetch(tf.data.AUTOTUNE)
+        ds._tfgan_steps = max(1, n // batch_size)
+        return ds
 
     def fit(self, x=None, epochs: int = 300, batch_size: int = 500, callbacks=None,
-            verbose="auto", **kwargs):
+            verbose="auto", steps_per_epoch: int | None = None, **kwargs):
         """Train on a DataFrame (the spec is fitted on it if not yet) or a dataset from
-        :meth:`make_dataset`. Returns the History (d_loss, g_loss, gp, wasserstein,
+        :meth:`make_dataset`. An epoch is ``max(1, n // batch_size)`` steps unless
+        ``steps_per_epoch`` is given. Returns the History (d_loss, g_loss, gp, wasserstein,
         condition_loss per epoch)."""
         epochs = _positive_int("epochs", epochs)
         dataset = x if isinstance(x, tf.data.Dataset) else self.make_dataset(x, batch_size)
         if not self._networks_ready:
             raise ValueError("fit on a tf.data.Dataset needs the model prepared by "
                              "model.make_dataset(df) first")
+        if steps_per_epoch is None:
+            steps_per_epoch = getattr(dataset, "_tfgan_steps", None)
+        if steps_per_epoch is None:
+            raise ValueError("pass steps_per_epoch= with a dataset not made by make_dataset")
         self._ensure_ready()
         kwargs.setdefault("shuffle", False)
         return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
+                           steps_per_epoch=_positive_int("steps_per_epoch", steps_per_epoch),
                            **kwargs)
 
     # ------------------------------------------------------------------ generation ---

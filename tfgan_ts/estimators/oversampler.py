@@ -1,0 +1,163 @@
+"""Minority-class oversampling with a conditional tabular GAN, as an imbalanced-learn sampler
+(``fit_resample``), so it drops in where ``SMOTE`` is used, ``imblearn.pipeline.Pipeline``
+included."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_array, validate_data
+
+from ..models.tabular import TabularGAN
+from ..tabular_spec import TabularSpec
+
+
+class GANOversampler(BaseOverSampler):
+    """Oversample classes with rows from a :class:`tfgan_ts.TabularGAN` conditioned on the
+    class label (training-by-sampling shows the minority classes often enough to learn them).
+
+    One GAN is trained on all rows, the label as its condition; for each class to oversample
+    (``sampling_strategy``, with imbalanced-learn's meaning) it generates the missing rows
+    conditioned on that class. Original rows come first, unchanged.
+
+    Args:
+        sampling_strategy: as imbalanced-learn's over-samplers ("auto", float, dict, ...).
+        epochs, batch_size, steps_per_epoch: training length (an epoch is
+            ``max(1, n // batch_size)`` steps unless ``steps_per_epoch`` is given).
+        generator_units, discriminator_units, noise_dim, pac, learning_rate: the GAN's sizes
+            and Adam learning rate (both networks).
+        discrete: feature columns to model as categories (names for a DataFrame, indices for
+            an array); a DataFrame's bool/category/string columns are discrete anyway.
+        seed: seeds training and generation.
+        verbose: Keras' fit verbosity.
+
+    Attributes: ``model_`` (the trained TabularGAN), ``sampling_strategy_`` (rows added per
+    class), ``history_``.
+    """
+
+    _parameter_constraints = {
+        **BaseOverSampler._parameter_constraints,
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "steps_per_epoch": [Interval(Integral, 1, None, closed="left"), None],
+        "generator_units": [tuple, list], "discriminator_units": [tuple, list],
+        "noise_dim": [Interval(Integral, 1, None, closed="left")],
+        "pac": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "discrete": [list, tuple, None], "seed": [Integral, None], "verbose": [Integral, str],
+    }
+
+    def __init__(self, sampling_strategy="auto", epochs: int = 300, batch_size: int = 500,
+                 steps_per_epoch: int | None = None, generator_units=(256, 256),
+                 discriminator_units=(256, 256), noise_dim: int = 128, pac: int = 10,
+                 learning_rate: float = 2e-4, discrete=None, seed: int | None = None,
+                 verbose=0):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.steps_per_epoch = steps_per_epoch
+        self.generator_units = generator_units
+        self.discriminator_units = discriminator_units
+        self.noise_dim = noise_dim
+        self.pac = pac
+        self.learning_rate = learning_rate
+        self.discrete = discrete
+        self.seed = seed
+        self.verbose = verbose
+
+    def _check_X_y(self, X, y):
+        """Mixed-type DataFrames pass (as SMOTENC's check); numbers must be finite and
+        complete, with the offending column named."""
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if isinstance(X, pd.DataFrame):
+            validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+            frame = X
+        else:
+            X = check_array(X, dtype="numeric", ensure_all_finite=False)
+            validate_data(self, X=X, y=y, reset=True, skip_check_array=True)
+            frame = pd.DataFrame(X)
+        for j, name in enumerate(frame.columns):
+            values = frame[name]
+            label = repr(name) if isinstance(X, pd.DataFrame) else f"{j} (array column)"
+            if values.isna().any():
+                raise ValueError(
+                    f"feature column {label}: {int(values.isna().sum())} missing value(s); "
+                    "fill or drop them before oversampling (e.g. tg.GANImputer or "
+                    "sklearn.impute.SimpleImputer in the pipeline before this step)")
+            if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+                    values.dtype) and np.isinf(values.to_numpy(np.float64)).any():
+                raise ValueError(f"feature column {label}: infinite values; replace them")
+        return X, y, binarize_y
+
+    def _frame(self, X) -> tuple[pd.DataFrame, str]:
+        """X as a DataFrame with string column names, and a label column name not among
+        them."""
+        if isinstance(X, pd.DataFrame):
+            frame = X.reset_index(drop=True)
+            frame.columns = [str(c) for c in frame.columns]
+        else:
+            frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+        label = "class"
+        while label in frame.columns:
+            label = "_" + label
+        return frame, label
+
+    def _discrete_names(self, frame: pd.DataFrame, X) -> list[str]:
+        if self.discrete is None:
+            return []
+        names = []
+        for d in self.discrete:
+            if isinstance(X, pd.DataFrame):
+                if d not in X.columns:
+                    raise ValueError(f"discrete={d!r} is not a column of X; columns: "
+                                     f"{list(X.columns)}")
+                names.append(str(d))
+            else:
+                if not isinstance(d, (int, np.integer)) or not 0 <= d < X.shape[1]:
+                    raise ValueError(f"discrete={d!r}: for an array X give column indices "
+                                     f"0..{X.shape[1] - 1}")
+                names.append(f"x{int(d)}")
+        return names
+
+    def _fit_resample(self, X, y):
+        import keras
+
+        frame, label = self._frame(X)
+        discrete = self._discrete_names(frame, X)
+        table = frame.assign(**{label: np.asarray(y)})
+        spec = TabularSpec(discrete=[*discrete, label],
+                           seed=0 if self.seed is None else int(self.seed))
+        model = TabularGAN(spec, conditions=[label], noise_dim=self.noise_dim,
+                           generator_units=tuple(self.generator_units),
+                           discriminator_units=tuple(self.discriminator_units), pac=self.pac,
+                           seed=self.seed)
+        lr = float(self.learning_rate)
+        model.compile(generator_optimizer=keras.optimizers.Adam(lr, 0.5, 0.9, weight_decay=1e-6),
+                      discriminator_optimizer=keras.optimizers.Adam(lr, 0.5, 0.9,
+                                                                    weight_decay=1e-6))
+        self.history_ = model.fit(table, epochs=self.epochs, batch_size=self.batch_size,
+                                  steps_per_epoch=self.steps_per_epoch, verbose=self.verbose)
+        self.model_ = model
+        new_X, new_y = [], []
+        base_seed = 0 if self.seed is None else int(self.seed)
+        for i, (cls, n_new) in enumerate(self.sampling_strategy_.items()):
+            if n_new <= 0:
+                continue
+            rows = model.generate(int(n_new), conditions={label: cls}, seed=base_seed + 1 + i)
+            new_X.append(rows.drop(columns=[label]))
+            new_y.append(np.full(int(n_new), cls, dtype=np.asarray(y).dtype))
+        if not new_X:
+            return X, y
+        added = pd.concat(new_X, ignore_index=True)
+        if isinstance(X, pd.DataFrame):
+            added.columns = X.columns
+            added = added.astype(X.dtypes.to_dict())
+            X_res = pd.concat([X, added], ignore_index=True)
+        else:
+            X_res = np.vstack([X, added.to_numpy(dtype=X.dtype)])
+        return X_res, np.concatenate([np.asarray(y), *new_y])
