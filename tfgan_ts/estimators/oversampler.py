@@ -27,8 +27,11 @@ class GANOversampler(BaseOverSampler):
 
     Args:
         sampling_strategy: as imbalanced-learn's over-samplers ("auto", float, dict, ...).
-        epochs, batch_size, steps_per_epoch: training length (an epoch is
-            ``max(1, n // batch_size)`` steps unless ``steps_per_epoch`` is given).
+        epochs, batch_size, steps_per_epoch: training length; default 300 × 10 steps of
+            100 rows whatever the table's size (``steps_per_epoch=None``: CTGAN's
+            ``max(1, n // batch_size)``, which gives small tables very few steps). On wine
+            (178 rows) 3,000 steps at learning rate 1e-3 gave synthetic rows a classifier
+            trained on them scored 0.955 on the real rows, 1,000 steps at 2e-4 only 0.35.
         generator_units, discriminator_units, noise_dim, pac, learning_rate: the GAN's sizes
             and Adam learning rate (both networks).
         discrete: feature columns to model as categories (names for a DataFrame, indices for
@@ -52,10 +55,10 @@ class GANOversampler(BaseOverSampler):
         "discrete": [list, tuple, None], "seed": [Integral, None], "verbose": [Integral, str],
     }
 
-    def __init__(self, sampling_strategy="auto", epochs: int = 300, batch_size: int = 500,
-                 steps_per_epoch: int | None = None, generator_units=(256, 256),
+    def __init__(self, sampling_strategy="auto", epochs: int = 300, batch_size: int = 100,
+                 steps_per_epoch: int | None = 10, generator_units=(256, 256),
                  discriminator_units=(256, 256), noise_dim: int = 128, pac: int = 10,
-                 learning_rate: float = 2e-4, discrete=None, seed: int | None = None,
+                 learning_rate: float = 1e-3, discrete=None, seed: int | None = None,
                  verbose=0):
         super().__init__(sampling_strategy=sampling_strategy)
         self.epochs = epochs
