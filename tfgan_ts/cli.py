@@ -99,8 +99,9 @@ def _parse_bounds(items) -> dict:
     return out
 
 
-def _category_values(name, tokens, values: pd.Series) -> list:
-    """--categories tokens converted to the dtype of the column in the data."""
+def _category_values(name, tokens, values: pd.Series, flag: str = "--categories") -> list:
+    """``flag`` tokens (--categories, --condition) converted to the dtype of the column in
+    the data."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         dtype = dtype.categories.dtype
@@ -111,7 +112,7 @@ def _category_values(name, tokens, values: pd.Series) -> list:
     elif pd.api.types.is_float_dtype(dtype):
         kind, convert = "numbers", float
     elif pd.api.types.is_datetime64_any_dtype(dtype):
-        raise ValueError(f"--categories {name}=...: column {name!r} holds datetimes, which "
+        raise ValueError(f"{flag} {name}=...: column {name!r} holds datetimes, which "
                          "cannot be categories; convert it to text in the data file")
     else:
         return list(tokens)
@@ -120,9 +121,9 @@ def _category_values(name, tokens, values: pd.Series) -> list:
         try:
             out.append(convert(token))
         except (KeyError, ValueError):
-            raise ValueError(f"--categories {name}=...: {token!r} is not a valid value of "
-                             f"column {name!r} (dtype {values.dtype}): list {kind}, e.g. "
-                             f"--categories {name}={','.join(map(str, _examples(values)))}"
+            raise ValueError(f"{flag} {name}=...: {token!r} is not a valid value of "
+                             f"column {name!r} (dtype {values.dtype}): give {kind}, e.g. "
+                             f"{flag} {name}={','.join(map(str, _examples(values)))}"
                              ) from None
     return out
 
@@ -543,6 +544,146 @@ def _cmd_impute(args) -> int:
     return 0
 
 
+def _tabular_training(args) -> dict:
+    """Training length and learning rate shared by oversample and synthesize-table."""
+    for flag, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size),
+                        ("--steps-per-epoch", args.steps_per_epoch)):
+        if value is not None and value < 1:
+            raise ValueError(f"{flag} must be >= 1, got {value}")
+    if not args.learning_rate > 0:
+        raise ValueError(f"--learning-rate must be > 0, got {args.learning_rate}")
+    return dict(epochs=args.epochs, batch_size=args.batch_size,
+                steps_per_epoch=args.steps_per_epoch)
+
+
+def _sampling_strategy(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _counts(y: pd.Series) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in y.value_counts(sort=False).sort_index().items())
+
+
+def _cmd_oversample(args) -> int:
+    from .estimators import GANOversampler
+
+    df = read_frame(args.data)
+    if args.target not in df.columns:
+        raise ValueError(f"--target {args.target!r} is not a column of {args.data}; columns: "
+                         f"{list(df.columns)}")
+    y = df[args.target]
+    if y.isna().any():
+        raise ValueError(f"--target {args.target!r}: {int(y.isna().sum())} row(s) have no "
+                         "label; drop or label them first")
+    if y.nunique() < 2:
+        raise ValueError(f"--target {args.target!r} has a single class ({y.iloc[0]!r}): "
+                         "oversampling needs at least two classes")
+    X = df.drop(columns=[args.target])
+    discrete = _split(args.discrete)
+    unknown = [d for d in discrete if d not in X.columns]
+    if unknown:
+        raise ValueError(f"--discrete {unknown} are not feature columns of {args.data}")
+    sampler = GANOversampler(sampling_strategy=_sampling_strategy(args.sampling_strategy),
+                             learning_rate=args.learning_rate, discrete=discrete or None,
+                             seed=args.seed, verbose=0 if args.quiet else 2,
+                             **_tabular_training(args))
+    print(f"classes in {args.data}: {_counts(y)}")
+    X_res, y_res = sampler.fit_resample(X, y)
+    out = X_res.assign(**{args.target: y_res})[list(df.columns)]
+    if args.mark:
+        if args.mark in df.columns:
+            raise ValueError(f"--mark {args.mark!r} is already a column of {args.data}")
+        out[args.mark] = [False] * len(df) + [True] * (len(out) - len(df))
+    write_frame(out, args.out)
+    added = len(out) - len(df)
+    print(f"wrote {args.out}: {len(df)} original rows (unchanged, first) + {added} generated; "
+          f"classes now {_counts(pd.Series(y_res))}")
+    return 0
+
+
+def _conditions(args, df) -> dict:
+    """--condition COL=VALUE items typed as the column in the data."""
+    out = {}
+    for name, text in _pairs("--condition", args.condition, "COL=VALUE (e.g. dose=high)").items():
+        if name not in df.columns:
+            raise ValueError(f"--condition {name}={text}: no column {name!r}; columns: "
+                             f"{list(df.columns)}")
+        out[name] = _category_values(name, [text], df[name], flag="--condition")[0]
+    return out
+
+
+def _cmd_synthesize_table(args) -> int:
+    import time
+
+    import keras
+
+    from .evaluation import tabular_fidelity
+    from .models import TabularGAN
+    from .tabular_spec import TabularSpec
+
+    if args.n is None or args.n <= 0:
+        raise ValueError(f"-n must be a positive number of rows to generate, got {args.n}")
+    df = read_frame(args.data)
+    conditions = _conditions(args, df)
+    factors = _split(args.factors) or list(conditions)
+    missing = [c for c in factors if c not in df.columns]
+    if missing:
+        raise ValueError(f"--factors {missing} are not columns of {args.data}")
+    absent = [c for c in conditions if c not in factors]
+    if absent:
+        raise ValueError(f"--condition on {absent} needs them among --factors too")
+    discrete = list(dict.fromkeys([*factors, *_split(args.discrete)]))
+    training = _tabular_training(args)
+    keras.utils.set_random_seed(args.seed)
+    model = TabularGAN(TabularSpec(discrete=discrete, seed=args.seed),
+                       conditions=factors or None, seed=args.seed)
+    lr = args.learning_rate
+    model.compile(generator_optimizer=keras.optimizers.Adam(lr, 0.5, 0.9, weight_decay=1e-6),
+                  discriminator_optimizer=keras.optimizers.Adam(lr, 0.5, 0.9,
+                                                                weight_decay=1e-6))
+    start = time.perf_counter()
+    model.fit(df, verbose=0 if args.quiet else 2, **training)
+    print(f"trained on {len(df)} rows x {len(model.spec.column_names)} columns in "
+          f"{time.perf_counter() - start:.0f} s; condition columns: "
+          f"{model.condition_columns or 'none'}")
+    virtual = model.generate(args.n, conditions=conditions or None, seed=args.seed)
+    write_frame(virtual, args.out)
+    what = f" with {conditions}" if conditions else ""
+    print(f"wrote {len(virtual)} virtual rows{what} to {args.out}")
+    if args.save:
+        model.save(args.save)
+        print(f"saved the model to {args.save}")
+    real = df[model.spec.column_names]
+    for name, value in conditions.items():
+        real = real[real[name] == value]
+    fid = tabular_fidelity(real, virtual, discrete=discrete)
+    cols = fid["columns"]
+    print(f"fidelity against the {len(real)} real rows{what}: mean column similarity "
+          f"{fid['column_similarity']:.3f}" + (
+              f", correlation difference {fid['correlation_difference']:.3f}"
+              if fid.get("correlation_difference") is not None else ""))
+    print(cols[["kind", "similarity"]].to_string(float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def _tabular_flags(p, what: str):
+    p.add_argument("--discrete", help="comma-separated numeric columns to treat as "
+                   "categories (text, bool and category columns are anyway)")
+    p.add_argument("--epochs", type=int, default=300, help="default 300")
+    p.add_argument("--steps-per-epoch", type=int, default=10, help="default 10 (so training "
+                   "length does not shrink with a small table)")
+    p.add_argument("--batch-size", type=int, default=100, help="rows per step, a multiple "
+                   "of 10 (default 100)")
+    p.add_argument("--learning-rate", type=float, default=1e-3, help="Adam learning rate of "
+                   "both networks (default 1e-3)")
+    p.add_argument("--seed", type=int, default=0, help=f"seed for training and {what} "
+                   "(default 0)")
+    p.add_argument("--quiet", action="store_true", help="no training progress")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tfgan-ts",
@@ -667,6 +808,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="default 0")
     p.add_argument("--quiet", action="store_true", help="no training progress")
     p.set_defaults(func=_cmd_impute)
+
+    p = sub.add_parser("oversample", help="balance classes with GAN-generated rows",
+                       description="Add generated rows of the under-represented classes "
+                       "(tg.GANOversampler: a conditional tabular GAN trained on all rows, "
+                       "conditioned on the class). Original rows come first, unchanged.")
+    p.add_argument("--data", required=True, help="CSV/Parquet: features and the class column")
+    p.add_argument("--target", required=True, help="the class column")
+    p.add_argument("--out", default="balanced.csv", help="output file (default balanced.csv)")
+    p.add_argument("--sampling-strategy", default="auto", help="imbalanced-learn's meaning: "
+                   "auto (= not majority), minority, not minority, all, or a float ratio for "
+                   "two classes (default auto)")
+    p.add_argument("--mark", metavar="COLUMN", help="add a True/False column of this name "
+                   "marking generated rows")
+    _tabular_flags(p, "generation")
+    p.set_defaults(func=_cmd_oversample)
+
+    p = sub.add_parser("synthesize-table", help="virtual rows of a table, optionally "
+                       "conditioned on factor levels",
+                       description="Train a conditional tabular GAN (tg.TabularGAN) on a table "
+                       "of records, e.g. a small experiment, and generate N virtual rows, "
+                       "optionally only for given factor levels; prints per-column fidelity "
+                       "against the matching real rows.")
+    p.add_argument("--data", required=True, help="CSV/Parquet, one row per record")
+    p.add_argument("-n", type=int, help="rows to generate")
+    p.add_argument("--condition", action="append", metavar="COL=VALUE", help="generate only "
+                   "rows with this value (repeatable; read as the column's type)")
+    p.add_argument("--factors", help="comma-separated columns the model can condition on "
+                   "(default: the --condition columns, else every discrete column)")
+    p.add_argument("--out", default="virtual.csv", help="output file (default virtual.csv)")
+    p.add_argument("--save", help="save the trained model to this .keras file")
+    _tabular_flags(p, "generation")
+    p.set_defaults(func=_cmd_synthesize_table)
 
     p = sub.add_parser("generate", help="generate sequences from a saved model",
                        description="Load a .keras model saved by 'synthesize --save' (or "
