@@ -116,6 +116,9 @@ def _category_values(name, tokens, values: pd.Series, flag: str = "--categories"
                          "cannot be categories; convert it to text in the data file")
     else:
         return list(tokens)
+    # --categories takes a list, --condition one value
+    shown = _examples(values, 3 if flag == "--categories" else 1)
+    example = ",".join(map(str, shown))
     out = []
     for token in tokens:
         try:
@@ -123,7 +126,7 @@ def _category_values(name, tokens, values: pd.Series, flag: str = "--categories"
         except (KeyError, ValueError):
             raise ValueError(f"{flag} {name}=...: {token!r} is not a valid value of "
                              f"column {name!r} (dtype {values.dtype}): give {kind}, e.g. "
-                             f"{flag} {name}={','.join(map(str, _examples(values)))}"
+                             f"{flag} {name}={example}"
                              ) from None
     return out
 
@@ -586,6 +589,8 @@ def _cmd_oversample(args) -> int:
     unknown = [d for d in discrete if d not in X.columns]
     if unknown:
         raise ValueError(f"--discrete {unknown} are not feature columns of {args.data}")
+    if args.mark and args.mark in df.columns:
+        raise ValueError(f"--mark {args.mark!r} is already a column of {args.data}")
     sampler = GANOversampler(sampling_strategy=_sampling_strategy(args.sampling_strategy),
                              learning_rate=args.learning_rate, discrete=discrete or None,
                              seed=args.seed, verbose=0 if args.quiet else 2,
@@ -594,8 +599,6 @@ def _cmd_oversample(args) -> int:
     X_res, y_res = sampler.fit_resample(X, y)
     out = X_res.assign(**{args.target: y_res})[list(df.columns)]
     if args.mark:
-        if args.mark in df.columns:
-            raise ValueError(f"--mark {args.mark!r} is already a column of {args.data}")
         out[args.mark] = [False] * len(df) + [True] * (len(out) - len(df))
     write_frame(out, args.out)
     added = len(out) - len(df)
@@ -611,7 +614,12 @@ def _conditions(args, df) -> dict:
         if name not in df.columns:
             raise ValueError(f"--condition {name}={text}: no column {name!r}; columns: "
                              f"{list(df.columns)}")
-        out[name] = _category_values(name, [text], df[name], flag="--condition")[0]
+        value = _category_values(name, [text], df[name], flag="--condition")[0]
+        known = list(pd.unique(df[name].dropna()))
+        if value not in known:
+            raise ValueError(f"--condition {name}={text}: no row has this value; values of "
+                             f"{name!r}: {sorted(known, key=str)[:20]}")
+        out[name] = value
     return out
 
 
@@ -624,7 +632,9 @@ def _cmd_synthesize_table(args) -> int:
     from .models import TabularGAN
     from .tabular_spec import TabularSpec
 
-    if args.n is None or args.n <= 0:
+    if args.n is None:
+        raise ValueError("-n is required: the number of virtual rows to generate")
+    if args.n <= 0:
         raise ValueError(f"-n must be a positive number of rows to generate, got {args.n}")
     df = read_frame(args.data)
     conditions = _conditions(args, df)
