@@ -22,15 +22,21 @@ with every classifier (trees do not care about the scaling). Samplers:
 * ``random``: ``RandomOverSampler(random_state=seed)``;
 * ``smote``: ``SMOTE(k_neighbors=min(5, n_minority_train - 1), random_state=seed)``; the k
   used goes into the JSON and the table notes when it was below 5;
-* ``gan``: ``tg.GANOversampler(sampling_strategy="auto", epochs, batch_size, seed,
-  verbose=0)``.
+* ``gan``: ``tg.GANOversampler(sampling_strategy="auto", seed=seed, verbose=0)``, plus
+  ``epochs``, ``batch_size`` and ``steps_per_epoch`` when their flags are given (otherwise the
+  sampler's own defaults; the parameters in force go into the JSON and the table).
 
 Classifiers: ``logreg`` = ``LogisticRegression(max_iter=--max-iter)``; ``hgb`` =
 ``HistGradientBoostingClassifier(random_state=seed)`` (scikit-learn defaults otherwise).
 Metrics on the test split: F1 of the minority class (``f1_score(pos_label=1,
 zero_division=0)``) and balanced accuracy; the JSON adds minority precision and recall. Every
 sampler's ``fit_resample`` call inside the pipeline is timed (for ``gan`` that is the GAN's fit
-plus generation) and its output counted; the pipeline's whole fit is timed too.
+plus generation) and its output counted; the pipeline's whole fit is timed too. As a check on
+what the synthetic rows look like, the table gives the share of them whose nearest original
+training row (Euclidean, standardized features) is of the minority class; the data notes give
+the same share for the real minority rows, leave one out. Before each GAN pipeline is fitted,
+``keras.utils.set_random_seed(seed)`` is called, because ``seed=`` alone did not make the
+GAN's output repeatable; so both classifiers see the same synthetic rows.
 
 Report: per data set x classifier x sampler, the mean ± sample std over seeds; per sampler, the
 plain average of the minority-F1 means over the data set x classifier cells; and GAN vs SMOTE
@@ -106,9 +112,13 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "and seeds every sampler and classifier (default 0,1,2,3,4; 0 with "
                         "--quick)")
     p.add_argument("--epochs", type=int, default=None,
-                   help=f"GANOversampler epochs (default 300; {QUICK_EPOCHS} with --quick)")
-    p.add_argument("--batch-size", type=int, default=500,
-                   help="GANOversampler batch size (default 500)")
+                   help="GANOversampler epochs (default: GANOversampler's own; "
+                        f"{QUICK_EPOCHS} with --quick)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="GANOversampler batch size (default: GANOversampler's own)")
+    p.add_argument("--steps-per-epoch", type=int, default=None,
+                   help="GANOversampler steps_per_epoch; 0 passes None, i.e. "
+                        "max(1, n // batch_size) (default: GANOversampler's own)")
     p.add_argument("--test-size", type=float, default=0.3,
                    help="share of rows in the stratified test split (default 0.3)")
     p.add_argument("--max-iter", type=int, default=5000,
@@ -131,11 +141,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error(f"--seeds must be comma-separated integers, got {seeds!r}")
     if not args.seeds:
         p.error("--seeds: give at least one seed")
-    if args.epochs is None:
-        args.epochs = QUICK_EPOCHS if args.quick else 300
+    if args.epochs is None and args.quick:
+        args.epochs = QUICK_EPOCHS
     for name in ("epochs", "batch_size", "max_iter"):
-        if getattr(args, name) < 1:
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.steps_per_epoch is not None and args.steps_per_epoch < 0:
+        p.error("--steps-per-epoch must be >= 0")
     if not 0.0 < args.test_size < 1.0:
         p.error("--test-size must be in (0, 1)")
     return args
@@ -204,8 +216,12 @@ def make_sampler(name: str, n_minority_train: int, seed: int, args):
         return SMOTE(k_neighbors=k, random_state=seed), {"k_neighbors": k}
     import tfgan_ts as tg
 
-    kwargs = dict(sampling_strategy="auto", epochs=args.epochs, batch_size=args.batch_size,
-                  seed=seed, verbose=0)
+    kwargs = dict(sampling_strategy="auto", seed=seed, verbose=0)
+    for name in ("epochs", "batch_size"):
+        if getattr(args, name) is not None:
+            kwargs[name] = getattr(args, name)
+    if args.steps_per_epoch is not None:
+        kwargs["steps_per_epoch"] = args.steps_per_epoch or None
     return tg.GANOversampler(**kwargs), {"kwargs": kwargs}
 
 
@@ -250,7 +266,39 @@ def describe_resample(X, y, X_res, y_res) -> dict:
         new = X_res[len(y):]
         lo, hi = X.min(axis=0), X.max(axis=0)
         out["synthetic_outside_train_range"] = float(((new < lo) | (new > hi)).mean())
+        if out["finite"]:
+            out.update(nn_agreement(X, y, new, y_res[len(y):]))
     return out
+
+
+def nn_agreement(X, y, X_new, y_new) -> dict:
+    """Share of synthetic rows whose nearest original row has their label, and (leave one
+    out) of the original rows of those classes: a synthetic minority row among majority rows
+    teaches the classifier the wrong boundary."""
+    from sklearn.neighbors import NearestNeighbors
+
+    nn = NearestNeighbors(n_neighbors=2).fit(X)
+    nearest = nn.kneighbors(X_new, n_neighbors=1, return_distance=False)[:, 0]
+    own = np.isin(y, np.unique(y_new))
+    loo = nn.kneighbors(X[own], n_neighbors=2, return_distance=False)[:, 1]
+    return {"synthetic_1nn_same_class": float((y[nearest] == y_new).mean()),
+            "original_1nn_same_class": float((y[loo] == y[own]).mean())}
+
+
+def seed_keras(seed: int) -> None:
+    """Seed Python, NumPy and Keras globally: GANOversampler(seed=...) alone left its output
+    varying between identical calls, and both classifiers should see the same synthetic rows."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def history_last(sampler) -> dict | None:
+    """Last-epoch training metrics of a sampler with a Keras ``history_`` (the GAN)."""
+    hist = getattr(getattr(sampler, "history_", None), "history", None)
+    if not hist:
+        return None
+    return {k: float(v[-1]) for k, v in hist.items() if len(v)}
 
 
 def simple_params(estimator) -> dict:
@@ -295,11 +343,14 @@ def run_one(sampler_name: str, clf_name: str, data, seed: int, args) -> dict:
             if sampler is not None:
                 record_resample(sampler, out["resample"])
             pipe = build(sampler, make_classifier(clf_name, seed, args))
+            if sampler_name == "gan":
+                seed_keras(seed)
             t0 = time.perf_counter()
             pipe.fit(X_tr, y_tr)
             out["fit_seconds"] = time.perf_counter() - t0
             if sampler is not None:
                 out["sampler_info"]["params"] = simple_params(sampler)
+                out["sampler_info"]["history_last"] = history_last(sampler)
             pred = pipe.predict(X_te)
             out["scores"] = scores(y_te, pred)
             out["predicted_positive"] = int(pred.sum())
@@ -339,6 +390,8 @@ def summarize(runs: list[dict], args) -> dict:
                 cell["fit_seconds"] = _stats([p.get("fit_seconds", np.nan) for p in per_seed])
                 cell["resample_seconds"] = _stats([p["resample"].get("seconds", np.nan)
                                                    for p in per_seed])
+                for key in ("synthetic_1nn_same_class", "original_1nn_same_class"):
+                    cell[key] = _stats([p["resample"].get(key, np.nan) for p in per_seed])
                 cell["errors"] = sum(p["error"] is not None for p in per_seed)
                 cells[f"{d}|{c}|{s}"] = cell
     averages = {}
@@ -393,6 +446,10 @@ def _pm(stat: dict) -> str:
     return f"{stat['mean']:.3f} ± {stat['std']:.3f}"
 
 
+def _share(stat: dict) -> str:
+    return "–" if not np.isfinite(stat["mean"]) else f"{stat['mean']:.0%}"
+
+
 def _secs(stat: dict) -> str:
     return "–" if not np.isfinite(stat["mean"]) else fmt(stat["mean"])
 
@@ -402,10 +459,16 @@ def data_notes(result: dict) -> list[str]:
     lines = []
     for d in result["config"]["datasets"]:
         info = result["datasets"][d]
+        ref = [p["resample"]["original_1nn_same_class"] for r in result["runs"]
+               if r["dataset"] == d for p in r["results"][result["config"]["classifiers"][0]]
+               .values() if "original_1nn_same_class" in p["resample"]]
+        ref_text = (f"; real minority training rows with a minority 1-NN (leave one out): "
+                    f"{np.mean(ref):.0%}" if ref else "")
         lines.append(f"- {LABELS[d]}: {info['n_rows']} rows, {info['n_minority']} minority "
                      f"({info['minority_share']:.2%}); train {info['n_train']} rows "
                      f"({info['n_minority_train']} minority), test {info['n_test']} "
-                     f"({info['n_minority_test']} minority); {info['n_features']} features")
+                     f"({info['n_minority_test']} minority); {info['n_features']} "
+                     f"features{ref_text}")
     return lines
 
 
@@ -431,9 +494,13 @@ def markdown(result: dict) -> str:
              f"{1 - c['test_size']:.0%}/{c['test_size']:.0%} split, sampler and classifier "
              f"seeds). Pipeline StandardScaler -> sampler -> classifier, fitted on the train "
              f"split; scored on the untouched test split. Mean ± sample std over seeds."]
-    if "gan" in c["samplers"]:
-        lines[0] += (f" GANOversampler: epochs {c['epochs']}, batch size {c['batch_size']}, "
-                     f"sampling_strategy \"auto\".")
+    gan = next((r["results"][cl]["gan"]["sampler_info"].get("params") for r in result["runs"]
+                for cl in c["classifiers"] if "gan" in r["results"][cl]), None)
+    if gan:
+        lines[0] += (f" GANOversampler: epochs {gan['epochs']}, steps per epoch "
+                     f"{gan['steps_per_epoch']}, batch size {gan['batch_size']}, learning rate "
+                     f"{gan['learning_rate']:g}, sampling_strategy \"{gan['sampling_strategy']}\" "
+                     f"(its defaults unless flags said otherwise).")
     k = sorted({r["results"][cl]["smote"]["sampler_info"].get("k_neighbors")
                 for r in result["runs"] for cl in c["classifiers"]
                 if "smote" in r["results"][cl]} - {None})
@@ -443,8 +510,8 @@ def markdown(result: dict) -> str:
         lines[0] += " QUICK RUN: the figures mean nothing."
     lines += ["", *data_notes(result), ""]
     lines.append("| data set | classifier | sampler | minority F1 | balanced accuracy | "
-                 "resample s | fit s (pipeline) |")
-    lines.append("|---|---|---|---|---|---|---|")
+                 "synthetic rows with a minority 1-NN | resample s | fit s (pipeline) |")
+    lines.append("|---|---|---|---|---|---|---|---|")
     for d in c["datasets"]:
         for cl in c["classifiers"]:
             for s in c["samplers"]:
@@ -452,6 +519,7 @@ def markdown(result: dict) -> str:
                 err = f" ({x['errors']} failed)" if x["errors"] else ""
                 lines.append(f"| {LABELS[d]} | {LABELS[cl]} | {LABELS[s]}{err} | "
                              f"{_pm(x['f1'])} | {_pm(x['balanced_accuracy'])} | "
+                             f"{_share(x['synthetic_1nn_same_class'])} | "
                              f"{_secs(x['resample_seconds'])} | {_secs(x['fit_seconds'])} |")
     lines += ["", f"Average over the {len(c['datasets']) * len(c['classifiers'])} data set × "
               f"classifier cells (plain mean of the cell means):", "",
@@ -474,6 +542,23 @@ def markdown(result: dict) -> str:
 
 
 # --------------------------------------------------------------------------- main
+
+
+def gan_source() -> dict | None:
+    """File and SHA-256 of the GANOversampler source actually imported: the sampler was
+    still changing when this benchmark was written, and a commit id alone misses a dirty tree."""
+    import hashlib
+    import inspect
+
+    import tfgan_ts as tg
+
+    try:
+        path = inspect.getsourcefile(tg.GANOversampler)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except (AttributeError, OSError, TypeError):
+        return None
+    return {"file": str(Path(path).relative_to(Path(tg.__file__).parent.parent)),
+            "sha256": digest}
 
 
 def dataset_info(X, y, data) -> dict:
@@ -500,8 +585,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     command = "python " + shlex.join(sys.argv if argv is None else [sys.argv[0], *argv])
     started = datetime.datetime.now(datetime.timezone.utc)
+    source = gan_source() if "gan" in args.samplers else None  # before the file can change
     print(f"oversampling benchmark: datasets {args.datasets}, samplers {args.samplers}, "
-          f"classifiers {args.classifiers}, seeds {args.seeds}, GAN epochs {args.epochs}"
+          f"classifiers {args.classifiers}, seeds {args.seeds}, GAN epochs "
+          f"{args.epochs or '(default)'}"
           + (" [quick]" if args.quick else ""), flush=True)
 
     runs, infos, failures = [], {}, 0
@@ -536,6 +623,7 @@ def main(argv=None) -> int:
                                    "imbalanced-learn": imblearn.__version__}),
         "config": {**{k: v for k, v in vars(args).items() if k != "out_json"},
                    "minority_share_target": MINORITY_SHARE,
+                   "gan_source": source,
                    "classifier_classes": {"logreg": "sklearn LogisticRegression",
                                           "hgb": "sklearn HistGradientBoostingClassifier"}},
         "datasets": infos,
