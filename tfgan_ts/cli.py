@@ -117,7 +117,9 @@ def _category_values(name, tokens, values: pd.Series, flag: str = "--categories"
     else:
         return list(tokens)
     # --categories takes a list, --condition one value
-    shown = _examples(values, 3 if flag == "--categories" else 1)
+    listing = flag == "--categories"
+    verb = "list" if listing else "give one of the"
+    shown = _examples(values, 3 if listing else 1)
     example = ",".join(map(str, shown))
     out = []
     for token in tokens:
@@ -125,7 +127,7 @@ def _category_values(name, tokens, values: pd.Series, flag: str = "--categories"
             out.append(convert(token))
         except (KeyError, ValueError):
             raise ValueError(f"{flag} {name}=...: {token!r} is not a valid value of "
-                             f"column {name!r} (dtype {values.dtype}): give {kind}, e.g. "
+                             f"column {name!r} (dtype {values.dtype}): {verb} {kind}, e.g. "
                              f"{flag} {name}={example}"
                              ) from None
     return out
@@ -650,10 +652,7 @@ def _cmd_synthesize_table(args) -> int:
     keras.utils.set_random_seed(args.seed)
     model = TabularGAN(TabularSpec(discrete=discrete, seed=args.seed),
                        conditions=factors or None, seed=args.seed)
-    lr = args.learning_rate
-    model.compile(generator_optimizer=keras.optimizers.Adam(lr, 0.5, 0.9, weight_decay=1e-6),
-                  discriminator_optimizer=keras.optimizers.Adam(lr, 0.5, 0.9,
-                                                                weight_decay=1e-6))
+    model.compile(learning_rate=args.learning_rate)
     start = time.perf_counter()
     model.fit(df, verbose=0 if args.quiet else 2, **training)
     print(f"trained on {len(df)} rows x {len(model.spec.column_names)} columns in "
@@ -683,8 +682,8 @@ def _tabular_flags(p, what: str):
     p.add_argument("--discrete", help="comma-separated numeric columns to treat as "
                    "categories (text, bool and category columns are anyway)")
     p.add_argument("--epochs", type=int, default=300, help="default 300")
-    p.add_argument("--steps-per-epoch", type=int, default=10, help="default 10 (so training "
-                   "length does not shrink with a small table)")
+    p.add_argument("--steps-per-epoch", type=int, help="default: rows // batch size, at "
+                   "least 10 (so a small table still gets trained)")
     p.add_argument("--batch-size", type=int, default=100, help="rows per step, a multiple "
                    "of 10 (default 100)")
     p.add_argument("--learning-rate", type=float, default=1e-3, help="Adam learning rate of "

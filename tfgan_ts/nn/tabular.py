@@ -94,6 +94,9 @@ def activate(logits, blocks, tau: float = 0.2, gumbel=None, hard: bool = False):
             continue
         if act != "softmax":
             raise ValueError(f"unknown output activation {act!r}")
+        if dim == 1:  # a one-mode column: the block is the constant 1
+            outs.append(ops.ones_like(part))
+            continue
         if gumbel is not None:
             part = part + ops.cast(gumbel[..., start - dim:start], part.dtype)
         if hard:
