@@ -93,9 +93,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "seeds every method (default 0,1,2,3,4; 0 with --quick)")
     p.add_argument("--epochs", type=int, default=None,
                    help=f"TabularGAN epochs (default 300; {QUICK_EPOCHS} with --quick)")
-    p.add_argument("--batch-size", type=int, default=500,
-                   help="TabularGAN batch size, a multiple of its pac (10); default 500 (as "
-                        "CTGAN: one step per epoch on tables shorter than the batch)")
+    p.add_argument("--batch-size", type=int, default=100,
+                   help="TabularGAN batch size, a multiple of its pac (10); default 100")
+    p.add_argument("--steps-per-epoch", type=int, default=None,
+                   help="default: the model's, max(10, train rows // batch size); "
+                        "CTGAN's is max(1, rows // batch size)")
     p.add_argument("--holdout", type=float, default=0.3,
                    help="share of the rows held out, stratified on the factor (default 0.3)")
     p.add_argument("--threads", type=int, default=0,
@@ -257,7 +259,8 @@ def fit_gan(train: pd.DataFrame, factor: str, seed: int, args):
     keras.utils.set_random_seed(seed)
     model = tg.TabularGAN(spec=None, conditions=[factor], seed=seed)
     model.compile()
-    hist = model.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=0)
+    hist = model.fit(train, epochs=args.epochs, batch_size=args.batch_size,
+                     steps_per_epoch=args.steps_per_epoch, verbose=0)
     calls = [0]
 
     def draw(n, level, rng):
@@ -269,7 +272,7 @@ def fit_gan(train: pd.DataFrame, factor: str, seed: int, args):
 
     last = {k: float(v[-1]) for k, v in hist.history.items() if len(v)}
     return draw, {"epochs": args.epochs, "batch_size": args.batch_size,
-                  "steps_per_epoch": max(1, len(train) // args.batch_size),
+                  "steps_per_epoch": int(hist.params["steps"]),
                   "final_losses": last}
 
 
@@ -408,7 +411,7 @@ def markdown(result: dict) -> str:
     for d in c["datasets"]:
         info = result["data"][d]
         summ = result["summary"][d]
-        steps = max(1, info["train_rows"] // c["batch_size"])
+        steps = result.get("gan_steps_per_epoch", {}).get(d, "?")
         lines += ["", f"### {d}: {info['rows']} rows × {info['columns']} columns, factor "
                       f"`{info['factor']}` (levels {info['levels']})", "",
                   f"{info['train_rows']} train / {info['holdout_rows']} holdout rows"
@@ -443,7 +446,8 @@ def main(argv=None) -> int:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     config = {"datasets": args.datasets, "methods": args.methods, "seeds": args.seeds,
-              "epochs": args.epochs, "batch_size": args.batch_size, "holdout": args.holdout,
+              "epochs": args.epochs, "batch_size": args.batch_size,
+              "steps_per_epoch": args.steps_per_epoch, "holdout": args.holdout,
               "mi_bins": MI_BINS, "threads": args.threads, "quick": args.quick}
     runs, data, failures = [], {}, []
     t_all = time.perf_counter()
@@ -479,6 +483,8 @@ def main(argv=None) -> int:
         "data": data,
         "total_seconds": time.perf_counter() - t_all,
         "summary": {d: summarize(runs, d, args.methods) for d in args.datasets},
+        "gan_steps_per_epoch": {e["dataset"]: e["methods"]["gan"]["info"]["steps_per_epoch"]
+                                for e in runs if "gan" in e["methods"]},
         "failures": failures,
         "runs": runs,
     }
