@@ -144,6 +144,23 @@ def test_training_by_sampling_draws_categories_by_log_frequency():
     assert share > 8 * (5 / 200)  # far above the rare category's share of rows
 
 
+def test_packs_share_one_condition_unless_asked_otherwise():
+    df = table()
+    for same in (True, False):
+        model = tg.TabularGAN(conditions=["factor", "batch"], same_condition_packs=same,
+                              seed=0, **{**TINY, "pac": 5})
+        ds = model.make_dataset(df, batch_size=100)
+        cond = np.concatenate([b["cond"].numpy() for b in ds.take(20)])
+        g_cond = np.concatenate([b["g_cond"].numpy() for b in ds.take(20)])
+        for c in (cond, g_cond):
+            packs = c.reshape(-1, 5, c.shape[1])
+            uniform = (packs == packs[:, :1]).all(axis=(1, 2))
+            if same:
+                assert uniform.all()
+            else:
+                assert uniform.mean() < 0.2  # 5 independent draws rarely coincide
+
+
 def test_dataset_differs_between_epochs_and_is_seeded():
     df = table()
     a = tg.TabularGAN(conditions=["factor"], seed=1, **TINY).make_dataset(df, batch_size=20)

@@ -29,8 +29,8 @@ class GANOversampler(BaseOverSampler):
         sampling_strategy: as imbalanced-learn's over-samplers ("auto", float, dict, ...).
         epochs, batch_size, steps_per_epoch: training length, as :meth:`TabularGAN.fit`
             (an epoch is ``max(10, n // batch_size)`` steps unless given).
-        generator_units, discriminator_units, noise_dim, pac, learning_rate: the GAN's sizes
-            and Adam learning rate (both networks).
+        generator_units, discriminator_units, noise_dim, pac, learning_rate,
+            same_condition_packs: the GAN's sizes and training (see :class:`TabularGAN`).
         discrete: feature columns to model as categories (names for a DataFrame, indices for
             an array); a DataFrame's bool/category/string columns are discrete anyway.
         seed: seeds training and generation.
@@ -49,14 +49,15 @@ class GANOversampler(BaseOverSampler):
         "noise_dim": [Interval(Integral, 1, None, closed="left")],
         "pac": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "same_condition_packs": ["boolean"],
         "discrete": [list, tuple, None], "seed": [Integral, None], "verbose": [Integral, str],
     }
 
     def __init__(self, sampling_strategy="auto", epochs: int = 300, batch_size: int = 100,
                  steps_per_epoch: int | None = None, generator_units=(256, 256),
                  discriminator_units=(256, 256), noise_dim: int = 128, pac: int = 10,
-                 learning_rate: float = 1e-3, discrete=None, seed: int | None = None,
-                 verbose=0):
+                 learning_rate: float = 1e-3, same_condition_packs: bool = True, discrete=None,
+                 seed: int | None = None, verbose=0):
         super().__init__(sampling_strategy=sampling_strategy)
         self.epochs = epochs
         self.batch_size = batch_size
@@ -66,6 +67,7 @@ class GANOversampler(BaseOverSampler):
         self.noise_dim = noise_dim
         self.pac = pac
         self.learning_rate = learning_rate
+        self.same_condition_packs = same_condition_packs
         self.discrete = discrete
         self.seed = seed
         self.verbose = verbose
@@ -133,7 +135,7 @@ class GANOversampler(BaseOverSampler):
         model = TabularGAN(spec, conditions=[label], noise_dim=self.noise_dim,
                            generator_units=tuple(self.generator_units),
                            discriminator_units=tuple(self.discriminator_units), pac=self.pac,
-                           seed=self.seed)
+                           same_condition_packs=self.same_condition_packs, seed=self.seed)
         model.compile(learning_rate=float(self.learning_rate))
         self.history_ = model.fit(table, epochs=self.epochs, batch_size=self.batch_size,
                                   steps_per_epoch=self.steps_per_epoch, verbose=self.verbose)
