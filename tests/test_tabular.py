@@ -256,14 +256,26 @@ def test_generator_and_critic_shapes():
     assert critic(tf.zeros([2, 18])).shape == (2, 1)
 
 
-def test_mirrored_strategy_and_mixed_precision():
-    """Two replicas on two logical CPUs, float16 compute: trains, conditions still hold."""
+def test_mixed_precision_trains_and_generates():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        model = tg.TabularGAN(conditions=["factor"], seed=0, **TINY)
+        history = model.fit(table(), epochs=2, batch_size=20, verbose=0)
+        rows = model.generate(30, conditions={"factor": "B"}, seed=0)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert np.isfinite(history.history["d_loss"]).all()
+    assert (rows.factor == "B").all() and rows.response.notna().all()
+
+
+def test_mirrored_strategy_trains_and_refuses_float16():
+    """Two replicas on two logical CPUs: trains, conditions hold; mixed_float16 with
+    several replicas is refused (it gave NaN losses)."""
     from test_doppelganger import run_on_two_cpus
 
     stdout = run_on_two_cpus("""
         import keras
         from test_tabular import TINY, table
-        keras.mixed_precision.set_global_policy("mixed_float16")
         with strategy.scope():
             model = tg.TabularGAN(conditions=["factor"], seed=0, **TINY)
         history = model.fit(table(), epochs=2, batch_size=20, verbose=0)
@@ -271,6 +283,14 @@ def test_mirrored_strategy_and_mixed_precision():
         assert np.isfinite(history.history["d_loss"]).all()
         rows = model.generate(30, conditions={"factor": "B"}, seed=0)
         assert (rows.factor == "B").all() and rows.response.notna().all()
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        with strategy.scope():
+            model = tg.TabularGAN(conditions=["factor"], seed=0, **TINY)
+        try:
+            model.fit(table(), epochs=1, batch_size=20, verbose=0)
+        except ValueError as err:
+            print("refused:", err)
         print("ok", len(rows))
     """)
     assert "ok 30" in stdout
+    assert "refused: TabularGAN under mixed_float16 with several replicas" in stdout
