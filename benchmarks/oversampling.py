@@ -544,21 +544,28 @@ def markdown(result: dict) -> str:
 # --------------------------------------------------------------------------- main
 
 
-def gan_source() -> dict | None:
-    """File and SHA-256 of the GANOversampler source actually imported: the sampler was
-    still changing when this benchmark was written, and a commit id alone misses a dirty tree."""
+def code_state() -> dict:
+    """SHA-256 of the GANOversampler file and of all tfgan_ts sources, read at start: the
+    sampler and the GAN under it were changing while this benchmark ran, and the git commit
+    (also read at start) misses a dirty tree."""
     import hashlib
     import inspect
 
     import tfgan_ts as tg
 
+    root = Path(tg.__file__).parent
+    package = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        package.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    out = {"tfgan_ts_sources_sha256": package.hexdigest(), "gan_file": None,
+           "gan_file_sha256": None}
     try:
-        path = inspect.getsourcefile(tg.GANOversampler)
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except (AttributeError, OSError, TypeError):
-        return None
-    return {"file": str(Path(path).relative_to(Path(tg.__file__).parent.parent)),
-            "sha256": digest}
+        path = Path(inspect.getsourcefile(tg.GANOversampler))
+    except (AttributeError, TypeError):
+        return out
+    out["gan_file"] = str(path.relative_to(root.parent))
+    out["gan_file_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
 def dataset_info(X, y, data) -> dict:
@@ -585,7 +592,13 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     command = "python " + shlex.join(sys.argv if argv is None else [sys.argv[0], *argv])
     started = datetime.datetime.now(datetime.timezone.utc)
-    source = gan_source() if "gan" in args.samplers else None  # before the file can change
+    import imblearn
+    import sklearn
+
+    # read before the run: the sources may change while it lasts
+    machine = machine_info(**{"scikit-learn": sklearn.__version__,
+                              "imbalanced-learn": imblearn.__version__})
+    source = code_state()
     print(f"oversampling benchmark: datasets {args.datasets}, samplers {args.samplers}, "
           f"classifiers {args.classifiers}, seeds {args.seeds}, GAN epochs "
           f"{args.epochs or '(default)'}"
@@ -612,18 +625,14 @@ def main(argv=None) -> int:
             runs.append(entry)
     total_seconds = time.perf_counter() - t_all
 
-    import imblearn
-    import sklearn
-
     result = {
         "benchmark": "oversampling",
         "command": command,
         "date": started.isoformat(timespec="seconds"),
-        "machine": machine_info(**{"scikit-learn": sklearn.__version__,
-                                   "imbalanced-learn": imblearn.__version__}),
+        "machine": machine,
         "config": {**{k: v for k, v in vars(args).items() if k != "out_json"},
                    "minority_share_target": MINORITY_SHARE,
-                   "gan_source": source,
+                   "code": source,
                    "classifier_classes": {"logreg": "sklearn LogisticRegression",
                                           "hgb": "sklearn HistGradientBoostingClassifier"}},
         "datasets": infos,
