@@ -67,6 +67,13 @@ def test_arrays_in_arrays_out_with_integer_labels():
     assert np.bincount(y_res).tolist() == [120, 120]
 
 
+def test_same_seed_same_rows():
+    X, y = data()
+    first = tg.GANOversampler(**FAST).fit_resample(X, y)[0]
+    tg.GANOversampler(**{**FAST, "seed": 1}).fit_resample(X, y)  # moves the global RNGs
+    pd.testing.assert_frame_equal(tg.GANOversampler(**FAST).fit_resample(X, y)[0], first)
+
+
 def test_works_inside_an_imblearn_pipeline_and_clones():
     X, y = data()
     X = X[["a", "b"]]

@@ -33,7 +33,8 @@ class GANOversampler(BaseOverSampler):
             same_condition_packs: the GAN's sizes and training (see :class:`TabularGAN`).
         discrete: feature columns to model as categories (names for a DataFrame, indices for
             an array); a DataFrame's bool/category/string columns are discrete anyway.
-        seed: seeds training and generation.
+        seed: seeds Keras (``keras.utils.set_random_seed``: weight initialization too),
+            training and generation, so the same seed gives the same rows.
         verbose: Keras' fit verbosity.
 
     Attributes: ``model_`` (the trained TabularGAN), ``sampling_strategy_`` (rows added per
@@ -127,6 +128,10 @@ class GANOversampler(BaseOverSampler):
         return names
 
     def _fit_resample(self, X, y):
+        if self.seed is not None:
+            import keras
+
+            keras.utils.set_random_seed(int(self.seed))
         frame, label = self._frame(X)
         discrete = self._discrete_names(frame, X)
         table = frame.assign(**{label: np.asarray(y)})
