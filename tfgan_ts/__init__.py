@@ -11,6 +11,7 @@ from .columns import Binned, Continuous, Discrete, Output
 from .estimators import GANImputer, GANOversampler, LSTMForecaster
 from .gan.dp import DPConfig
 from .models import DoppelGANger, ImputationGAN, TabularGAN
+from .runtime import configure_threads
 from .sequence_data import SequenceData
 from .spec import SequenceSpec
 from .tabular_spec import TabularSpec
@@ -30,6 +31,7 @@ __all__ = [
     "SequenceSpec",
     "TabularGAN",
     "TabularSpec",
+    "configure_threads",
     "datasets",
     "evaluation",
     "masking",

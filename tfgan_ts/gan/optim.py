@@ -28,16 +28,20 @@ def prepare_optimizer(optimizer):
     return optimizer
 
 
-def minimize(optimizer, loss_fn, variables):
+def minimize(optimizer, loss_fn, variables, tape=None):
     """One optimizer step on ``loss_fn()``, which returns the loss (a batch mean on this
     replica) or a ``(loss, aux)`` pair; returns what ``loss_fn`` returned.
 
     Under a distribution strategy the replicas' gradients are summed, so the loss is divided
     by the number of replicas to get the gradient of the global mean; under mixed precision
     the loss is scaled by the LossScaleOptimizer. Both happen inside the tape.
+
+    ``tape``: a GradientTape that already recorded part of the computation (e.g. a generator
+    pass whose output ``loss_fn`` reuses); recording resumes on it instead of a new tape.
     """
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    with tf.GradientTape() as tape:
+    tape = tape if tape is not None else tf.GradientTape()
+    with tape:
         result = loss_fn()
         loss = result[0] if isinstance(result, tuple) else result
         scaled = tf.cast(loss, tf.float32)

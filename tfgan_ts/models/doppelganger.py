@@ -300,12 +300,18 @@ class DoppelGANger(keras.Model):
         d_rounds: int = 1,
         g_rounds: int = 1,
         jit_compile: bool = False,
-        steps_per_execution: int = 1,
+        steps_per_execution: int | None = None,
     ):
         """Paper defaults: three Adam(lr 1e-3, β1 0.5), gradient penalty 10 on both critics,
         attribute-critic weight 1 in the generator loss, one critic and one generator step
-        per batch."""
-        for name, value in (("d_rounds", d_rounds), ("g_rounds", g_rounds)):
+        per batch. ``steps_per_execution`` batches run per call into TensorFlow (default 16:
+        fewer round trips from Python, callbacks see every 16th batch; 1 under a
+        multi-replica strategy, where Keras's multi-step loop fails); ``jit_compile`` (XLA) is
+        off because on CPUs it was not faster and compiles for ~15 s (benchmarks/RESULTS.md).
+        """
+        for name, value in (("d_rounds", d_rounds), ("g_rounds", g_rounds),
+                            ("steps_per_execution",
+                             1 if steps_per_execution is None else steps_per_execution)):
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
         if self.dp is not None and keras.mixed_precision.dtype_policy().compute_dtype == "float16":
@@ -321,6 +327,9 @@ class DoppelGANger(keras.Model):
         self.attribute_gp_weight = float(attribute_gp_weight)
         self.g_attr_d_coef = float(g_attr_d_coef)
         self.d_rounds, self.g_rounds = int(d_rounds), int(g_rounds)
+        if steps_per_execution is None:
+            steps_per_execution = (
+                16 if self.distribute_strategy.num_replicas_in_sync == 1 else 1)
         self._dg_compile_args = dict(
             gp_weight=self.gp_weight, attribute_gp_weight=self.attribute_gp_weight,
             g_attr_d_coef=self.g_attr_d_coef, d_rounds=self.d_rounds, g_rounds=self.g_rounds,
@@ -352,6 +361,10 @@ class DoppelGANger(keras.Model):
 
     # ------------------------------------------------------------------ training -----
     def train_step(self, data):
+        """d_rounds critic steps, then g_rounds generator steps. The first critic round and
+        the first generator step share one generator pass (same noise, as in the original
+        DoppelGANger and gretel's DGAN): its tape is paused while the critics update and
+        resumed for the generator loss against the updated critics."""
         if self.dp is not None:
             return self._dp_train_step(data)
         real_a = tf.cast(data["attributes"], self.compute_dtype)
@@ -359,8 +372,13 @@ class DoppelGANger(keras.Model):
         real_s = tf.cast(data["features"], self.compute_dtype)
         batch = tf.shape(real_s)[0]
         real = [real_a, real_d, real_s]
-        for _ in range(self.d_rounds):
-            fake = list(self._forward(*self._noise(batch))[:3])
+        g_tape = tf.GradientTape(watch_accessed_variables=False)
+        with g_tape:
+            g_tape.watch([v.value for v in self.generator_variables])
+            shared = list(self._forward(*self._noise(batch))[:3])
+        for r in range(self.d_rounds):
+            fake = ([tf.stop_gradient(t) for t in shared] if r == 0
+                    else list(self._forward(*self._noise(batch))[:3]))
             alpha = keras.random.uniform((batch,), seed=self.seed_generator)
 
             def critic_loss(critic=self.discriminator, real=real, fake=fake, alpha=alpha):
@@ -385,22 +403,32 @@ class DoppelGANger(keras.Model):
             else:
                 attr_gp = attr_d_loss = tf.constant(0.0)
 
-        g_loss = self._generator_steps(batch)
+        g_loss = self._generator_steps(batch, shared=(g_tape, shared))
         return self._update_metrics(dict(d_loss=d_loss, attr_d_loss=attr_d_loss, g_loss=g_loss,
                                          gp=gp, attr_gp=attr_gp, wasserstein=-w_loss))
 
-    def _generator_steps(self, batch):
-        """g_rounds generator updates on fresh noise (no real data: post-processing)."""
-        def generator_loss():
-            fake_a, fake_d, fake_s, _ = self._forward(*self._noise(batch))
-            loss = wasserstein_generator_loss(self.discriminator([fake_a, fake_d, fake_s]))
-            if self.has_attr_d:
-                loss += self.g_attr_d_coef * wasserstein_generator_loss(
-                    self.attribute_discriminator([fake_a, fake_d]))
-            return loss
+    def _generator_loss(self, fake_a, fake_d, fake_s):
+        loss = wasserstein_generator_loss(self.discriminator([fake_a, fake_d, fake_s]))
+        if self.has_attr_d:
+            loss += self.g_attr_d_coef * wasserstein_generator_loss(
+                self.attribute_discriminator([fake_a, fake_d]))
+        return loss
 
-        for _ in range(self.g_rounds):
-            g_loss = minimize(self.generator_optimizer, generator_loss, self.generator_variables)
+    def _generator_steps(self, batch, shared=None):
+        """g_rounds generator updates (no real data: post-processing). ``shared``: (tape,
+        generated parts) of a generator pass already taken with the current weights, which
+        the first update reuses; the others draw fresh noise."""
+        for r in range(self.g_rounds):
+            if r == 0 and shared is not None:
+                tape, parts = shared
+                g_loss = minimize(self.generator_optimizer,
+                                  lambda parts=parts: self._generator_loss(*parts),
+                                  self.generator_variables, tape=tape)
+            else:
+                g_loss = minimize(
+                    self.generator_optimizer,
+                    lambda: self._generator_loss(*self._forward(*self._noise(batch))[:3]),
+                    self.generator_variables)
         return g_loss
 
     def _update_metrics(self, values):

@@ -32,6 +32,11 @@ class MinMaxGenerator(AttributeGenerator):
         return super().call(ops.concatenate([noise, attributes], axis=-1))
 
 
+# up to this many LSTM cells the recurrence is unrolled into straight-line operations: no
+# while-loop overhead per cell, and TensorFlow can overlap the cells' gradient work
+UNROLL_MAX_CELLS = 32
+
+
 class FeatureGenerator(keras.Model):
     """LSTM over ``max_length / sample_len`` cells; each cell reads [attributes, min/max,
     noise] and emits ``sample_len`` steps of features plus, for variable-length data, a
@@ -48,7 +53,9 @@ class FeatureGenerator(keras.Model):
         self.blocks = [tuple(b) for b in blocks] + ([(2, "softmax")] if variable_length else [])
         self.max_length, self.sample_len = int(max_length), int(sample_len)
         self.step_dim = sum(d for d, _ in self.blocks)
-        self.rnn = [keras.layers.LSTM(units, return_sequences=True, name=f"lstm_{i}")
+        unroll = self.max_length // self.sample_len <= UNROLL_MAX_CELLS
+        self.rnn = [keras.layers.LSTM(units, return_sequences=True, unroll=unroll,
+                                      name=f"lstm_{i}")
                     for i in range(layers)]
         self.out = keras.layers.Dense(self.sample_len * self.step_dim, name="logits")
         self.act = OutputActivation(self.blocks, name="activation")
