@@ -62,6 +62,11 @@ def parse_args(argv=None):
                    help="run one side only (for profiling); default both")
     p.add_argument("--jit-compile", action=argparse.BooleanOptionalAction, default=None,
                    help="tfgan_ts: XLA for the train step (default: the library's default)")
+    p.add_argument("--threads", choices=("auto", "tf"), default="auto",
+                   help="tfgan_ts: auto (default) calls tg.configure_threads() as the CLI does; "
+                        "tf keeps TensorFlow's default thread pools")
+    p.add_argument("--gretel-threads", type=int, default=0,
+                   help="gretel: torch threads (default 0: torch's default, all cores)")
     p.add_argument("--work-dir", default=None, help="keep the per-run files here")
     p.add_argument("--out-json", default=None, help="write all figures here")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -112,6 +117,8 @@ def tfgan_worker(args) -> int:
 
     import_seconds = time.perf_counter() - t_start
     memory_after_import = rss_mib()
+    if args.threads == "auto":
+        tg.configure_threads()
     keras.utils.set_random_seed(args.seed)
     df = tg.datasets.traffic_weeks()
     spec = tg.datasets.default_spec("traffic_weeks")
@@ -158,6 +165,7 @@ def tfgan_worker(args) -> int:
         "compile": {k: v for k, v in model.get_compile_config().items()
                     if not k.endswith("_optimizer")},
         "sizes": model.sizes,
+        "threads": tg.runtime.thread_settings(),
         "n_train": int(df[spec.example_id].nunique()),
         "import_seconds": import_seconds,
         "train_seconds": train_seconds,
@@ -192,10 +200,10 @@ def run_side(side: str, args, data: Path, work: Path, repeat: int) -> dict:
               "--n-throughput", str(args.n_throughput), "--seed", str(args.seed + repeat)]
     if side == "gretel":
         cmd = [args.gretel_python, str(HERE / "peer_gretel.py"), *common,
-               "--repeats", str(args.generation_repeats)]
+               "--repeats", str(args.generation_repeats), "--threads", str(args.gretel_threads)]
     else:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", *common,
-               "--generation-repeats", str(args.generation_repeats)]
+               "--generation-repeats", str(args.generation_repeats), "--threads", args.threads]
         if args.jit_compile is not None:
             cmd.append("--jit-compile" if args.jit_compile else "--no-jit-compile")
     print(f"[repeat {repeat}] {side}: {shlex.join(cmd)}", flush=True)

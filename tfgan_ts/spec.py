@@ -318,8 +318,12 @@ class SequenceSpec:
 
         row_values = {}
         offset = 0
+        full = n and bool(np.all(lengths == data.features.shape[1]))
         for col in self._feature_columns():
-            block = data.features[ex, pos, offset:offset + col.dim]
+            if full:  # every sequence has all steps: a reshape, no gather
+                block = data.features[:, :, offset:offset + col.dim].reshape(-1, col.dim)
+            else:
+                block = data.features[ex, pos, offset:offset + col.dim]
             offset += col.dim
             if col.name in mids:
                 s = block[:, 0].astype(np.float64)
@@ -772,7 +776,9 @@ class SequenceSpec:
 
     def _decode_time(self, row_values, start, ex, pos, lengths) -> pd.Series:
         if self.time_encoding_ == "grid":
-            grid = np.asarray(self.time_grid_, dtype=object)
+            grid = np.asarray(self.time_grid_)
+            if grid.dtype.kind not in "iufb":  # mixed or text labels stay Python objects
+                grid = np.asarray(self.time_grid_, dtype=object)
             values = grid[pos]
             if self.time_kind_ == "datetime":
                 return self._restore_datetime(values.astype(np.int64))
