@@ -111,6 +111,7 @@ def export_traffic(path: Path) -> None:
 def tfgan_worker(args) -> int:
     t_start = time.perf_counter()
     import keras
+    import tensorflow as tf
 
     import tfgan_ts as tg
     from tfgan_ts.evaluation import sequence_matrix
@@ -161,11 +162,12 @@ def tfgan_worker(args) -> int:
     result = {
         "library": "tfgan_ts DoppelGANger",
         "versions": {"tfgan_ts": tg.__version__, "keras": keras.__version__,
-                     "tensorflow": __import__("tensorflow").__version__},
+                     "tensorflow": tf.__version__},
         "compile": {k: v for k, v in model.get_compile_config().items()
                     if not k.endswith("_optimizer")},
         "sizes": model.sizes,
-        "threads": tg.runtime.thread_settings(),
+        "threads": {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
+                    "inter_op": tf.config.threading.get_inter_op_parallelism_threads()},
         "n_train": int(df[spec.example_id].nunique()),
         "import_seconds": import_seconds,
         "train_seconds": train_seconds,
@@ -291,6 +293,10 @@ def main(argv=None) -> int:
     started = datetime.datetime.now(datetime.timezone.utc)
     if args.only != "tfgan" and not Path(args.gretel_python).exists():
         sys.exit(f"no gretel environment at {args.gretel_python}: see this script's docstring")
+    sys.path.insert(0, str(HERE))
+    from _common import json_ready, machine_info
+
+    machine = machine_info()  # at the start: the commit the runs use
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="speed_vs_gretel_"))
     work.mkdir(parents=True, exist_ok=True)
     data = work / "traffic.npz"
@@ -306,13 +312,10 @@ def main(argv=None) -> int:
     table = markdown(summary, args.epochs)
     print(table)
     if args.out_json:
-        sys.path.insert(0, str(HERE))
-        from _common import json_ready, machine_info
-
         gretel_versions = runs["gretel"][0]["versions"] if runs.get("gretel") else None
         out = {"benchmark": "speed_vs_gretel", "command": command,
                "date": started.isoformat(timespec="seconds"),
-               "machine": machine_info(), "gretel_environment": gretel_versions,
+               "machine": machine, "gretel_environment": gretel_versions,
                "summary": summary, "runs": runs, "markdown": table}
         path = Path(args.out_json)
         if path.parent == Path("."):
