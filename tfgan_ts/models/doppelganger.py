@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import keras
@@ -26,6 +27,7 @@ from ..nn.doppelganger import (
     FeatureGenerator,
     MinMaxGenerator,
 )
+from ..runtime import available_cores
 from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
 
@@ -702,14 +704,25 @@ class DoppelGANger(keras.Model):
         if seed is None:
             seed = int(np.random.default_rng().integers(2**31 - 1))
         fn = self._generation_function(cond is not None)
-        outs = []
-        for b, start in enumerate(range(0, n, batch_size)):
+
+        def one_batch(b):
+            start = b * batch_size
             m = min(batch_size, n - start)
-            seed_vec = tf.constant([int(seed), b], tf.int64)
-            args = [tf.constant(m, tf.int32), seed_vec]
+            args = [tf.constant(m, tf.int32), tf.constant([int(seed), b], tf.int64)]
             if cond is not None:
                 args.append(tf.constant(cond[start:start + m]))
-            outs.append([t.numpy() for t in fn(*args)])
+            return [t.numpy() for t in fn(*args)]
+
+        n_batches = -(-n // batch_size)
+        outs = [one_batch(0)]  # traces the function once, before any parallel call
+        workers = min(n_batches - 1, available_cores())
+        if workers > 1:
+            # batches are independent (batch b always draws from seed (seed, b)); running
+            # them side by side uses every core when each operation runs on one thread
+            with ThreadPoolExecutor(workers) as pool:
+                outs += list(pool.map(one_batch, range(1, n_batches)))
+        else:
+            outs += [one_batch(b) for b in range(1, n_batches)]
         attr, derived, steps, mask = (np.concatenate(parts) for parts in zip(*outs, strict=True))
         return SequenceData(
             attributes=attr.astype(np.float32),
