@@ -11,8 +11,9 @@ Configurations, each cumulative on the one before:
 2. ``unroll``: + the LSTM unrolled (14 cells);
 3. ``steps16``: + 16 steps per call into TensorFlow (the default);
 4. ``threads``: + ``tg.configure_threads()`` (one thread per operation, operations side by
-   side) — everything the CLI does;
-5. ``xla``: + ``jit_compile=True`` (not a default; for the record).
+   side), with tf.data's autotuner still on;
+5. ``no-autotune``: + tf.data's autotuner off (the current default) — everything the CLI does;
+6. ``xla``: + ``jit_compile=True`` (not a default; for the record).
 
 Every configuration runs in its own process, configurations alternate within each repeat,
 and the table gives the median over repeats of each run's median epoch (epochs 2..E).
@@ -39,12 +40,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONFIGS = {
-    "before": dict(tree="before", threads="tf", spe=1, unroll=None, jit=False),
-    "shared-pass": dict(tree="current", threads="tf", spe=1, unroll=0, jit=False),
-    "unroll": dict(tree="current", threads="tf", spe=1, unroll=32, jit=False),
-    "steps16": dict(tree="current", threads="tf", spe=16, unroll=32, jit=False),
-    "threads": dict(tree="current", threads="auto", spe=16, unroll=32, jit=False),
-    "xla": dict(tree="current", threads="auto", spe=16, unroll=32, jit=True),
+    "before": dict(tree="before", threads="tf", spe=1, unroll=None, autotune=True, jit=False),
+    "shared-pass": dict(tree="current", threads="tf", spe=1, unroll=0, autotune=True,
+                        jit=False),
+    "unroll": dict(tree="current", threads="tf", spe=1, unroll=32, autotune=True, jit=False),
+    "steps16": dict(tree="current", threads="tf", spe=16, unroll=32, autotune=True, jit=False),
+    "threads": dict(tree="current", threads="auto", spe=16, unroll=32, autotune=True,
+                    jit=False),
+    "no-autotune": dict(tree="current", threads="auto", spe=16, unroll=32, autotune=False,
+                        jit=False),
+    "xla": dict(tree="current", threads="auto", spe=16, unroll=32, autotune=False, jit=True),
 }
 
 
@@ -78,6 +83,10 @@ def worker(args) -> int:
     df = tg.datasets.traffic_weeks()
     model = tg.DoppelGANger(tg.datasets.default_spec("traffic_weeks"), sample_len=12, seed=0)
     model.compile(steps_per_execution=cfg["spe"], jit_compile=cfg["jit"])
+    data = model.make_dataset(df, batch_size=100)
+    options = tf.data.Options()
+    options.autotune.enabled = cfg["autotune"]  # the "before" library left it on
+    data = data.with_options(options)
     ends = []
 
     class Timer(keras.callbacks.Callback):
@@ -85,13 +94,14 @@ def worker(args) -> int:
             ends.append(time.perf_counter())
 
     t0 = time.perf_counter()
-    model.fit(df, epochs=args.epochs, batch_size=100, verbose=0, callbacks=[Timer()])
+    model.fit(data, epochs=args.epochs, verbose=0, callbacks=[Timer()])
     seconds = np.diff([t0, *ends])
     Path(args.out).write_text(json.dumps({
         "config": args.worker, "library_file": tg.__file__,
         "threads": {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
                     "inter_op": tf.config.threading.get_inter_op_parallelism_threads()},
         "unrolled": [bool(layer.unroll) for layer in model.feature_generator.rnn],
+        "autotune": data.options().autotune.enabled,
         "epoch_seconds": seconds.tolist(),
         "median_epoch_seconds": float(np.median(seconds[1:])),
     }))

@@ -73,6 +73,15 @@ def real_steps(data: SequenceData, variable_length: bool = True) -> np.ndarray:
     )
 
 
+def without_autotune(ds: tf.data.Dataset) -> tf.data.Dataset:
+    """tf.data's autotuner runs a background thread that, on a 2-core machine, made every
+    few epochs take twice as long (traffic: 0.30 vs 0.60 s); the pipelines here are arrays
+    in memory with nothing to tune."""
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.with_options(options)
+
+
 @keras.saving.register_keras_serializable(package="tfgan_ts")
 class DoppelGANger(keras.Model):
     """DoppelGANger for sequences with attributes.
@@ -521,7 +530,7 @@ class DoppelGANger(keras.Model):
         if shuffle:
             ds = ds.shuffle(n, seed=seed if seed is not None else self.seed,
                             reshuffle_each_iteration=True)
-        return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+        return without_autotune(ds.batch(batch_size, drop_remainder=True).prefetch(2))
 
     def _training_data(self, x) -> SequenceData:
         """``x`` as a checked SequenceData (the spec fitted on a DataFrame if need be)."""
@@ -548,7 +557,7 @@ class DoppelGANger(keras.Model):
         plan = dpsgd.poisson_plan(len(x), batch_size, multiple_of=replicas)
         arrays = {"attributes": x.attributes, "derived_attributes": x.derived_attributes,
                   "features": real_steps(x, self.variable_length)}
-        ds = dpsgd.poisson_dataset(arrays, plan, rounds=self.d_rounds)
+        ds = without_autotune(dpsgd.poisson_dataset(arrays, plan, rounds=self.d_rounds))
         ds = ds.apply(tf.data.experimental.assert_cardinality(plan.steps_per_epoch))
         ds._tfgan_dp = (plan, self.d_rounds)
         return ds
