@@ -139,3 +139,17 @@ def test_configure_threads_in_a_fresh_process_and_too_late():
     assert lines[0] == "{'intra_op': 1, 'inter_op': 2}"
     assert lines[1] == lines[0]
     assert lines[2].startswith("ValueError:") and "TF_NUM_INTRAOP_THREADS" in lines[2]
+
+
+@pytest.mark.parametrize("flag, intra", [([], 1), (["--threads", "tf"], 0)])
+def test_cli_sets_the_thread_pools_unless_told_not_to(flag, intra):
+    code = textwrap.dedent(f"""
+        import tensorflow as tf
+        from tfgan_ts.cli import main
+        assert main({flag!r} + ["datasets"]) == 0
+        print("intra", tf.config.threading.get_intra_op_parallelism_threads())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == f"intra {intra}"
