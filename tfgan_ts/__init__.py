@@ -5,7 +5,7 @@ DP-SGD, GAN imputation, tabular GANs and an evaluation suite. The model classes 
 with the package so that ``keras.models.load_model`` finds them after ``import tfgan_ts``.
 """
 
-from . import datasets, evaluation, masking
+from . import datasets, evaluation, forecast, masking
 from ._version import __version__
 from .columns import Binned, Continuous, Discrete, Output
 from .estimators import GANImputer, GANOversampler, LSTMForecaster
@@ -34,6 +34,7 @@ __all__ = [
     "configure_threads",
     "datasets",
     "evaluation",
+    "forecast",
     "masking",
     "__version__",
 ]
