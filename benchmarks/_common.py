@@ -3,6 +3,7 @@ number formatting. Imported as ``_common`` (the scripts run as ``python benchmar
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -29,10 +30,9 @@ def machine_info(**extra_versions) -> dict:
                     break
     except OSError:
         pass
-    try:
-        nproc = len(os.sched_getaffinity(0))
-    except AttributeError:
-        nproc = os.cpu_count()
+    from tfgan_ts.runtime import available_cores
+
+    nproc = available_cores()
     commit = None
     try:
         root = Path(__file__).resolve().parent.parent
@@ -58,6 +58,36 @@ def machine_info(**extra_versions) -> dict:
         "git_commit": commit,
         "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
     }
+
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def results_path(text: str) -> Path:
+    """Where ``--out-json`` goes: a bare file name into ``benchmarks/results/``, any path with
+    a folder as given."""
+    p = Path(text)
+    return RESULTS_DIR / p if p.parent == Path(".") else p
+
+
+def write_json(path: Path, result: dict) -> None:
+    """Write a benchmark's figures as plain JSON (numpy scalars to Python, NaN to null)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
+    print(f"wrote {path}")
+
+
+def rss_mib() -> dict:
+    """Current and peak resident set size of this process (MiB), from /proc/self/status."""
+    out = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, value = line.split(":", 1)
+                out[{"VmRSS": "rss_mib", "VmHWM": "peak_rss_mib"}[key]] = (
+                    int(value.split()[0]) / 1024)
+    return out
 
 
 def fmt(value) -> str:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import shlex
 import sys
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import fmt, json_ready, machine_info
+from _common import fmt, machine_info, write_json
 
 DATASETS = ("traffic", "bank")
 DEFAULT_SAMPLE_LEN = {"traffic": 12, "bank": 2}  # traffic 168 = 12 * 14; bank 218 = 2 * 109
@@ -433,10 +432,7 @@ def main(argv=None) -> int:
     print(f"machine: {m['cpu_model']}, {m['nproc']} CPUs, {m['platform']}, TensorFlow "
           f"{m['tensorflow']}, Keras {m['keras']}; {result['date']}")
     if args.out_json:
-        out = Path(args.out_json)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
-        print(f"wrote {out}")
+        write_json(Path(args.out_json), result)
     return 0
 
 

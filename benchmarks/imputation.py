@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import shlex
 import sys
 import time
@@ -67,7 +66,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import fmt, json_ready, machine_info
+from _common import fmt, machine_info, write_json
 
 COLUMNS = ("pm2.5", "DEWP", "TEMP", "PRES", "Iws")
 SCENARIOS = ("mcar", "blocks")
@@ -669,10 +668,7 @@ def main(argv=None) -> int:
           f"{m['tensorflow']}, scikit-learn {m['scikit-learn']}; {result['date']}; total "
           f"{total_seconds:.0f} s")
     if args.out_json:
-        out = Path(args.out_json)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
-        print(f"wrote {out}")
+        write_json(Path(args.out_json), result)
     if failures:
         print(f"\n!!! INTEGRITY FAILURE: {len(failures)} problem(s); see above. Exit status 1.",
               file=sys.stderr, flush=True)

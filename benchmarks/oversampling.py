@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import shlex
 import sys
 import time
@@ -63,7 +62,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _common import fmt, json_ready, machine_info
+from _common import fmt, machine_info, write_json
 
 DATASETS = ("breast_cancer", "wine", "digits", "digits5")
 DEFAULT_DATASETS = ("breast_cancer", "wine", "digits")
@@ -650,10 +649,7 @@ def main(argv=None) -> int:
           f"{m['tensorflow']}, scikit-learn {m['scikit-learn']}, imbalanced-learn "
           f"{m['imbalanced-learn']}; {result['date']}; total {total_seconds:.0f} s")
     if args.out_json:
-        out = Path(args.out_json)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
-        print(f"wrote {out}")
+        write_json(Path(args.out_json), result)
     if failures:
         print(f"\n!!! {failures} run(s) failed; tracebacks above and in the JSON. Exit status "
               f"1.", file=sys.stderr, flush=True)

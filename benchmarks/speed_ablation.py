@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import machine_info, results_path, write_json
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -116,9 +117,6 @@ def main(argv=None) -> int:
         return worker(args)
     command = "python " + shlex.join(sys.argv if argv is None else [sys.argv[0], *argv])
     started = datetime.datetime.now(datetime.timezone.utc)
-    sys.path.insert(0, str(HERE))
-    from _common import json_ready, machine_info
-
     machine = machine_info()
     names = [c.strip() for c in args.configs.split(",") if c.strip()]
     unknown = [c for c in names if c not in CONFIGS]
@@ -164,15 +162,12 @@ def main(argv=None) -> int:
     table = "\n".join(lines)
     print(table)
     if args.out_json:
-        path = Path(args.out_json)
-        path = HERE / "results" / path if path.parent == Path(".") else path
-        path.write_text(json.dumps(json_ready({
+        write_json(results_path(args.out_json), {
             "benchmark": "speed_ablation", "command": command,
             "date": started.isoformat(timespec="seconds"), "machine": machine,
             "before_commit": args.before_commit, "epochs": args.epochs,
             "configs": {n: CONFIGS[n] for n in names}, "summary": summary, "runs": runs,
-            "markdown": table}), indent=2))
-        print(f"wrote {path}")
+            "markdown": table})
     return 0
 
 

@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import machine_info, results_path, rss_mib, write_json
 
 HERE = Path(__file__).resolve().parent
 LAGS = 167
@@ -74,17 +75,6 @@ def parse_args(argv=None):
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     return p.parse_args(argv)
-
-
-def rss_mib() -> dict:
-    out = {}
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key, value = line.split(":", 1)
-                out[{"VmRSS": "rss_mib", "VmHWM": "peak_rss_mib"}[key]] = (
-                    int(value.split()[0]) / 1024)
-    return out
 
 
 # --------------------------------------------------------------------------- data
@@ -155,7 +145,8 @@ def tfgan_worker(args) -> int:
     n = args.n_throughput
     frame_times = timed(lambda: model.generate(n, seed=1))
     array_times = timed(lambda: model.generate_arrays(n, seed=1))
-    syn = model.generate(len(model_data_examples(df, spec)), seed=2)
+    n_real = int(df[spec.example_id].nunique())
+    syn = model.generate(n_real, seed=2)  # as many as the real windows, for the ACF
     out = Path(args.out)
     np.savez_compressed(out.with_suffix(".npz"),
                         traffic_volume=sequence_matrix(syn, spec, "traffic_volume"))
@@ -166,9 +157,8 @@ def tfgan_worker(args) -> int:
         "compile": {k: v for k, v in model.get_compile_config().items()
                     if not k.endswith("_optimizer")},
         "sizes": model.sizes,
-        "threads": {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
-                    "inter_op": tf.config.threading.get_inter_op_parallelism_threads()},
-        "n_train": int(df[spec.example_id].nunique()),
+        "threads": tg.runtime.thread_settings(),
+        "n_train": n_real,
         "import_seconds": import_seconds,
         "train_seconds": train_seconds,
         "epoch_seconds": epoch_seconds,
@@ -187,10 +177,6 @@ def tfgan_worker(args) -> int:
           f"generation {result['generation']['sequences_per_second']:.0f} seq/s, peak RSS "
           f"{result['memory_end']['peak_rss_mib']:.0f} MiB", flush=True)
     return 0
-
-
-def model_data_examples(df, spec):
-    return df[spec.example_id].unique()
 
 
 # --------------------------------------------------------------------------- driver
@@ -293,9 +279,6 @@ def main(argv=None) -> int:
     started = datetime.datetime.now(datetime.timezone.utc)
     if args.only != "tfgan" and not Path(args.gretel_python).exists():
         sys.exit(f"no gretel environment at {args.gretel_python}: see this script's docstring")
-    sys.path.insert(0, str(HERE))
-    from _common import json_ready, machine_info
-
     machine = machine_info()  # at the start: the commit the runs use
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="speed_vs_gretel_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -317,11 +300,7 @@ def main(argv=None) -> int:
                "date": started.isoformat(timespec="seconds"),
                "machine": machine, "gretel_environment": gretel_versions,
                "summary": summary, "runs": runs, "markdown": table}
-        path = Path(args.out_json)
-        if path.parent == Path("."):
-            path = HERE / "results" / path
-        path.write_text(json.dumps(json_ready(out), indent=2))
-        print(f"wrote {path}")
+        write_json(results_path(args.out_json), out)
     return 0
 
 

@@ -48,15 +48,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import shlex
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import fmt, json_ready, machine_info
+from _common import fmt, machine_info, results_path, write_json
 from scipy import stats
 
 DATASETS = {"diabetes": "sex", "wine": "target"}
@@ -70,7 +68,6 @@ LABELS = {
 QUICK_EPOCHS = 2
 COPULA_SHRINK = 1e-3
 MI_BINS = 10
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 FIGURES = ("column_similarity", "correlation_difference", "association_difference")
 
 
@@ -431,11 +428,6 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _out_path(text: str) -> Path:
-    p = Path(text)
-    return RESULTS_DIR / p if p.parent == Path(".") else p
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     command = "python " + shlex.join(sys.argv if argv is None else [sys.argv[0], *argv])
@@ -495,10 +487,7 @@ def main(argv=None) -> int:
     print(f"machine: {m['cpu_model']}, {m['nproc']} CPUs, TensorFlow {m['tensorflow']}; "
           f"{result['date']}; total {result['total_seconds']:.0f} s")
     if args.out_json:
-        out = _out_path(args.out_json)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(json_ready(result), indent=2, allow_nan=False) + "\n")
-        print(f"wrote {out}")
+        write_json(results_path(args.out_json), result)
     if failures:
         print(f"\n!!! {len(failures)} problem(s), see above. Exit status 1.", file=sys.stderr)
         return 1
