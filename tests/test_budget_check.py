@@ -64,3 +64,43 @@ def test_bad_input():
         tg.forecast.budget_check(h, daily("2026-01-08", [1.0] * 3), 10)
     with pytest.raises(ValueError, match="one value per calendar day"):
         tg.forecast.budget_check(h.set_axis(h.index + pd.Timedelta(hours=3)), f, 10)
+
+
+def test_daily_totals_hand_computed():
+    tx = pd.DataFrame({
+        "acct": [7, 7, 7, 7, 3, 3],
+        "when": pd.to_datetime(["2026-01-01 09:00", "2026-01-01 17:30", "2026-01-04 00:00",
+                                "2026-01-03 12:00", "2026-02-10 08:00", "2026-02-11 00:00"]),
+        "amt": [5.0, 2.5, 10.0, 99.0, 1.0, 4.0],
+        "kind": ["out", "out", "out", "in", "in", "out"],
+    })
+    out = tg.forecast.daily_totals(tx, "acct", "when", "amt", where=tx["kind"] == "out")
+    assert list(out.columns) == ["acct", "when", "amt"]
+    assert out["acct"].dtype == tx["acct"].dtype
+    a3 = out[out["acct"] == 3]
+    assert list(a3["when"].dt.day) == [10, 11] and list(a3["amt"]) == [0.0, 4.0]
+    a7 = out[out["acct"] == 7]        # Jan 1..4: the credit on the 3rd spans but adds 0
+    assert list(a7["when"]) == list(pd.date_range("2026-01-01", "2026-01-04"))
+    assert list(a7["amt"]) == [7.5, 0.0, 0.0, 10.0]
+    assert list(out["acct"]) == [3, 3, 7, 7, 7, 7]
+    # the result is what budget_check takes
+    check = tg.forecast.budget_check(a7.set_index("when")["amt"], [1.0] * 3, 100)
+    assert check.spent_to_date == 17.5 and check.projected_total == 20.5
+    everything = tg.forecast.daily_totals(tx, "acct", "when", "amt")
+    assert everything.loc[everything["acct"] == 7, "amt"].sum() == 116.5
+
+
+def test_daily_totals_bad_input():
+    tx = pd.DataFrame({"a": [1, 1], "t": pd.to_datetime(["2026-01-01", "2026-01-02"]),
+                       "x": [1.0, np.nan]})
+    with pytest.raises(ValueError, match="'x' has 1 missing"):
+        tg.forecast.daily_totals(tx, "a", "t", "x")
+    # the NaN row excluded by where= is fine
+    out = tg.forecast.daily_totals(tx, "a", "t", "x", where=np.array([True, False]))
+    assert list(out["x"]) == [1.0, 0.0]
+    with pytest.raises(ValueError, match="pd.to_datetime"):
+        tg.forecast.daily_totals(tx.assign(t=["2026-01-01", "2026-01-02"]), "a", "t", "x")
+    with pytest.raises(ValueError, match=r"\['y'\] not in the frame"):
+        tg.forecast.daily_totals(tx, "a", "t", "y")
+    with pytest.raises(ValueError, match="boolean mask"):
+        tg.forecast.daily_totals(tx, "a", "t", "x", where=[1, 0])

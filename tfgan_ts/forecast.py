@@ -1,5 +1,6 @@
-"""Spending forecasts against a monthly budget: projected month totals, the day the budget
-would be exceeded, and the daily amount that keeps within it."""
+"""Spending forecasts against a monthly budget: daily totals from transactions, projected
+month totals, the day the budget would be exceeded, and the daily amount that keeps within
+it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from .estimators import LSTMForecaster
 
-__all__ = ["BudgetCheck", "LSTMForecaster", "budget_check"]
+__all__ = ["BudgetCheck", "LSTMForecaster", "budget_check", "daily_totals"]
 
 
 @dataclass
@@ -44,6 +45,62 @@ class BudgetCheck:
                 f"{self.projected_total:,.2f} of {self.budget:,.2f}; {when}; spending at most "
                 f"{self.daily_allowance:,.2f} a day for the {self.days_left} days left keeps "
                 "within it")
+
+
+def daily_totals(df: pd.DataFrame, example_id: str, time: str, amount: str,
+                 where=None) -> pd.DataFrame:
+    """Transactions → one row per example and calendar day, with the day's total ``amount``.
+
+    Every day from an example's first to its last transaction (all its rows count for the
+    span) gets a row; the total sums ``amount`` over the rows where ``where`` is True (all
+    rows when None), 0 on days without any. Returns columns ``[example_id, time, amount]``
+    sorted by example and day, ``time`` at midnight — the daily series ``budget_check`` and
+    ``LSTMForecaster`` take. E.g. daily withdrawals of bank accounts:
+    ``daily_totals(bank, "account_id", "date", "amount", where=bank["type"] != "credit")``.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"daily_totals expects a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in (example_id, time, amount) if c not in df.columns]
+    if missing:
+        raise ValueError(f"column(s) {missing} not in the frame; it has {list(df.columns)}")
+    if len(df) == 0:
+        raise ValueError("the frame is empty: no transactions to total")
+    if not pd.api.types.is_datetime64_any_dtype(df[time]):
+        raise ValueError(f"column {time!r} must hold datetimes (dtype {df[time].dtype}); "
+                         f"convert it with pd.to_datetime(df[{time!r}])")
+    if df[time].isna().any():
+        raise ValueError(f"column {time!r} has {int(df[time].isna().sum())} missing date(s), "
+                         f"first in row {df.index[df[time].isna().to_numpy()][0]!r}; drop or "
+                         "fill those rows first")
+    if df[example_id].isna().any():
+        raise ValueError(f"column {example_id!r} has {int(df[example_id].isna().sum())} "
+                         "missing id(s); every row must belong to an example")
+    if where is None:
+        include = np.ones(len(df), bool)
+    else:
+        include = np.asarray(where)
+        if include.shape != (len(df),) or include.dtype != bool:
+            raise ValueError(f"where must be a boolean mask with one value per row "
+                             f"({len(df)}), got dtype {include.dtype} and shape "
+                             f"{include.shape}")
+    values = pd.to_numeric(df[amount], errors="coerce").to_numpy(dtype=np.float64)
+    bad = include & ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(f"column {amount!r} has {int(bad.sum())} missing or non-numeric "
+                         f"value(s) among the rows to total, first in row "
+                         f"{df.index[bad][0]!r}; fix or exclude them with where=")
+    days = df[time].dt.normalize()
+    totals = (pd.DataFrame({"id": df[example_id].to_numpy(), "day": days.to_numpy(),
+                            "v": np.where(include, values, 0.0)})
+              .groupby(["id", "day"], sort=True)["v"].sum())
+    parts = []
+    for key, s in totals.groupby(level="id", sort=True):
+        s = s.droplevel("id")
+        s = s.reindex(pd.date_range(s.index[0], s.index[-1], freq="D"), fill_value=0.0)
+        parts.append(pd.DataFrame({example_id: key, time: s.index, amount: s.to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    out[example_id] = out[example_id].astype(df[example_id].dtype)
+    return out
 
 
 def _daily_series(x, name: str) -> pd.Series:
