@@ -319,8 +319,8 @@ def compute_epsilon(segments, delta: float, accountant: str = "rdp") -> float:
             f"the batch-truncation probability ({overflow_delta(segments):.2e}) uses up more "
             f"than half of delta={delta:g}; choose a larger delta or fewer steps")
     acc = make_accountant(accountant)
-    acc.compose(dp_accounting.ComposedDpEvent([s.event() for s in segments]))
-    with _quiet_absl():
+    with _quiet_absl():  # the RDP accountant evaluates its orders at compose time
+        acc.compose(dp_accounting.ComposedDpEvent([s.event() for s in segments]))
         return float(acc.get_epsilon(remaining))
 
 
