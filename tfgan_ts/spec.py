@@ -17,6 +17,7 @@ Fitted state is JSON (``get_config`` / ``from_config``); nothing is pickled.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,17 @@ _UNITS_NS = [
     ("us", 10**3),
     ("ns", 1),
 ]
+
+
+class SequenceOrder(NamedTuple):
+    """How a spec orders a long frame: row positions in order, the example index and step
+    of each ordered row, each example's length, and the example ids (first appearance)."""
+
+    order: np.ndarray
+    example: np.ndarray
+    position: np.ndarray
+    lengths: np.ndarray
+    ids: list
 
 
 class _Prepared:
@@ -510,11 +522,12 @@ class SequenceSpec:
                 f"{list(df.columns)[:20]}); rename the columns or change the spec"
             )
 
-    def sequence_order(self, df: pd.DataFrame):
+    def sequence_order(self, df: pd.DataFrame) -> SequenceOrder:
         """How this spec orders a long frame: examples by first appearance, steps by time
         (stable, so rows sharing a timestamp keep their order; row order without a time
         column). Returns (row positions in order, example index and step of each ordered
-        row, lengths, example ids). Only the id and time columns are read."""
+        row, lengths, example ids) as a :class:`SequenceOrder`. Only the id and time columns
+        are read."""
         if not isinstance(df, pd.DataFrame):
             raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
         self._check_columns(df, [self.example_id] + ([self.time] if self.time else []), "long")
@@ -548,7 +561,7 @@ class SequenceSpec:
         lengths = np.bincount(ex, minlength=len(uniques)).astype(np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         pos = np.arange(len(ex)) - starts[ex]
-        return order, ex, pos, lengths, list(uniques)
+        return SequenceOrder(order, ex, pos, lengths, list(uniques))
 
     def _prepare_long(self, df: pd.DataFrame, fitting: bool) -> _Prepared:
         needed = [self.example_id] + ([self.time] if self.time else []) + self.names
