@@ -3,6 +3,7 @@ penalty, optimizer handling. Written once, used by each model's ``train_step``."
 
 from .dp import DPConfig, compute_epsilon, dp_gradients, poisson_dataset, poisson_plan
 from .losses import (
+    critic_loss,
     gain_discriminator_loss,
     gain_generator_loss,
     gradient_penalty,
@@ -15,6 +16,7 @@ from .optim import make_optimizer, minimize, prepare_optimizer
 __all__ = [
     "DPConfig",
     "compute_epsilon",
+    "critic_loss",
     "dp_gradients",
     "gain_discriminator_loss",
     "gain_generator_loss",

@@ -56,6 +56,16 @@ def gradient_penalty(critic, real_parts, fake_parts, alpha, per_example: bool = 
     return penalty if per_example else tf.reduce_mean(penalty)
 
 
+def critic_loss(critic, real_parts, fake_parts, alpha, gp_weight: float,
+                per_example: bool = False):
+    """The WGAN-GP critic loss, D(fake) − D(real) + λ·(‖∇D(x̂)‖ − 1)², shared by every critic
+    of the library. Returns (total, wasserstein part, penalty): batch means, or vectors
+    when ``per_example`` (DP-SGD clips each example's gradient)."""
+    w = wasserstein_critic_loss(critic(real_parts), critic(fake_parts), per_example=per_example)
+    gp = gradient_penalty(critic, real_parts, fake_parts, alpha, per_example=per_example)
+    return w + gp_weight * gp, w, gp
+
+
 def gain_discriminator_loss(mask, probs, eps: float = 1e-7):
     """GAIN: binary cross-entropy of the discriminator's guess of which entries were observed
     (mask 1) versus imputed (mask 0), averaged over all entries."""

@@ -12,14 +12,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..gan import gain_discriminator_loss, gain_generator_loss, make_optimizer, minimize
-from ..gan.optim import prepare_optimizer
-
-_METRICS = ("d_loss", "g_loss", "adversarial", "reconstruction")
+from ..gan import gain_discriminator_loss, gain_generator_loss, minimize
+from .base import GANModel
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
-class ImputationGAN(keras.Model):
+class ImputationGAN(GANModel):
     """GAIN over windows [batch, window, features] of values scaled to [0, 1].
 
     Args:
@@ -33,16 +31,19 @@ class ImputationGAN(keras.Model):
             (treated as gaps) while the reconstruction loss still scores them, so that loss
             teaches filling gaps rather than copying inputs (the masked-imputation task of
             SAITS, Du et al. 2023); 0 is plain GAIN.
-        seed: seeds training noise and hints.
+        seed: seeds training noise and hints. The networks are given, so their initial
+            weights are seeded where they are made (their ``seed=``).
 
     ``fit`` takes a dict dataset ``{"values": ..., "mask": ...}`` (gaps in values may hold
     anything; they are never read) or the two arrays via :meth:`make_dataset`.
     """
 
+    METRICS = ("d_loss", "g_loss", "adversarial", "reconstruction")
+
     def __init__(self, generator, discriminator, hint_rate: float = 0.9, alpha: float = 100.0,
                  noise_scale: float = 0.01, hide_rate: float = 0.2, seed: int | None = None,
                  **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         if isinstance(generator, dict):
             generator = keras.saving.deserialize_keras_object(generator)
         if isinstance(discriminator, dict):
@@ -59,10 +60,6 @@ class ImputationGAN(keras.Model):
         if not 0.0 <= float(hide_rate) < 1.0:
             raise ValueError(f"hide_rate must be in [0, 1), got {hide_rate!r}")
         self.hide_rate = float(hide_rate)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.trackers = [keras.metrics.Mean(name=n) for n in _METRICS]
-        self._gain_compiled = False
 
     def build(self, input_shape):
         """``input_shape``: (window, features) or (batch, window, features)."""
@@ -75,21 +72,20 @@ class ImputationGAN(keras.Model):
     def compile(self, generator_optimizer=None, discriminator_optimizer=None,
                 jit_compile: bool = False, steps_per_execution: int = 1):
         """Adam (lr 1e-3, β1 0.5) for both, unless given."""
-        self.generator_optimizer = prepare_optimizer(make_optimizer(generator_optimizer))
-        self.discriminator_optimizer = prepare_optimizer(make_optimizer(discriminator_optimizer))
-        super().compile(optimizer=self.generator_optimizer, jit_compile=bool(jit_compile),
-                        steps_per_execution=int(steps_per_execution))
-        self._gain_compiled = True
+        self._compile_gan({"generator_optimizer": generator_optimizer,
+                           "discriminator_optimizer": discriminator_optimizer}, {},
+                          jit_compile=jit_compile, steps_per_execution=steps_per_execution)
 
-    def get_compile_config(self):
-        return {} if self._gain_compiled else None
+    def _optimizer_pairs(self):
+        return [(self.generator_optimizer, self.generator.trainable_variables),
+                (self.discriminator_optimizer, self.discriminator.trainable_variables)]
 
-    def compile_from_config(self, config):
-        self.compile(**config)
+    def _build_networks(self):
+        """The networks are built by :meth:`build` from the windows' shape (in ``fit``)."""
 
-    @property
-    def metrics(self):
-        return list(getattr(self, "trackers", []))
+    # built from the window shape Keras records, not from a spec
+    get_build_config = keras.Model.get_build_config
+    build_from_config = keras.Model.build_from_config
 
     def _inputs(self, values, mask, noise):
         """Observed values with noise in the gaps (the generator's view)."""
@@ -137,11 +133,8 @@ class ImputationGAN(keras.Model):
 
         g_loss, (adversarial, mse) = minimize(self.generator_optimizer, g_loss_fn,
                                               self.generator.trainable_variables)
-        values_out = dict(d_loss=d_loss, g_loss=g_loss, adversarial=adversarial,
-                          reconstruction=mse)
-        for tracker in self.trackers:
-            tracker.update_state(values_out[tracker.name])
-        return {t.name: t.result() for t in self.trackers}
+        return self._update_metrics(dict(d_loss=d_loss, g_loss=g_loss, adversarial=adversarial,
+                                         reconstruction=mse))
 
     def make_dataset(self, values, mask, batch_size: int = 128, shuffle: bool = True,
                      seed=None):
@@ -171,12 +164,7 @@ class ImputationGAN(keras.Model):
             window_shape = np.shape(x)[1:]
         if not self.built:
             self.build(window_shape)
-        if not self._gain_compiled:
-            self.compile()
-        for opt, net in ((self.generator_optimizer, self.generator),
-                         (self.discriminator_optimizer, self.discriminator)):
-            if not opt.built:
-                opt.build(net.trainable_variables)
+        self._ensure_ready()
         kwargs.setdefault("shuffle", False)
         return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
                            **kwargs)
@@ -186,10 +174,6 @@ class ImputationGAN(keras.Model):
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "hint_rate": self.hint_rate, "alpha": self.alpha,
-            "noise_scale": self.noise_scale, "hide_rate": self.hide_rate, "seed": self.seed,
-            "name": self.name,
+            "noise_scale": self.noise_scale, "hide_rate": self.hide_rate,
+            **super().get_config(),
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -10,31 +10,25 @@ and the real rows are drawn from that category, so rare categories get learnt.
 
 from __future__ import annotations
 
-import functools
-
 import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
 from ..columns import Discrete
-from ..gan import gradient_penalty, make_optimizer, minimize, prepare_optimizer
-from ..gan.losses import wasserstein_critic_loss, wasserstein_generator_loss
+from ..gan import critic_loss, minimize
+from ..gan.losses import wasserstein_generator_loss
 from ..nn.tabular import TabularDiscriminator, TabularGenerator, activate
 from ..tabular_spec import TabularSpec
+from .base import GANModel, network_seeds
+from .base import check_positive_int as _positive_int
+from .tabular_sampling import condition_vectors, training_by_sampling
 
 _MIN_STEPS = 10  # steps per epoch at least, whatever the table's size
-_METRICS = ("d_loss", "g_loss", "gp", "wasserstein", "condition_loss")
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
-class TabularGAN(keras.Model):
+class TabularGAN(GANModel):
     """Conditional WGAN-GP for tables with continuous and discrete columns.
 
     Args:
@@ -54,13 +48,18 @@ class TabularGAN(keras.Model):
             from 0.78 to 0.92 and from 0.70 to 0.95 (generated rows had landed among the
             majority class).
         seed: seeds training noise and batch sampling.
+        weights_seed: seeds the networks' initial weights and dropout (None: Keras's global
+            generator).
     """
+
+    METRICS = ("d_loss", "g_loss", "gp", "wasserstein", "condition_loss")
 
     def __init__(self, spec=None, conditions=None, noise_dim: int = 128,
                  generator_units=(256, 256), discriminator_units=(256, 256), pac: int = 10,
                  tau: float = 0.2, same_condition_packs: bool = True, seed: int | None = None,
-                 condition_state: dict | None = None, **kwargs):
-        super().__init__(**kwargs)
+                 weights_seed: int | None = None, condition_state: dict | None = None,
+                 **kwargs):
+        super().__init__(seed=seed, weights_seed=weights_seed, **kwargs)
         if isinstance(conditions, str):
             conditions = [conditions]
         self.conditions = None if conditions is None else [str(c) for c in conditions]
@@ -81,12 +80,9 @@ class TabularGAN(keras.Model):
             raise ValueError(f"tau must be > 0, got {tau!r}")
         self.tau = float(tau)
         self.same_condition_packs = bool(same_condition_packs)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.trackers = [keras.metrics.Mean(name=n) for n in _METRICS]
         self.condition_state = condition_state
         self._networks_ready = False
-        self._tab_compiled = False
+        self._steps_per_epoch = None  # of the last dataset make_dataset built
         if self.spec.fitted_ and condition_state is not None:
             self._make_networks()
 
@@ -131,28 +127,29 @@ class TabularGAN(keras.Model):
         # (slice in the row vector, slice in the condition vector) of each condition column
         self.cond_slices = [(slices[name], slice(int(starts[j]), int(starts[j + 1])))
                             for j, name in enumerate(self.condition_state["columns"])]
-        self.generator = TabularGenerator(self.data_dim, self.generator_units, name="generator")
-        self.discriminator = TabularDiscriminator(self.discriminator_units,
+        g_seed, d_seed = network_seeds(self.weights_seed, 2)
+        self.generator = TabularGenerator(self.data_dim, self.generator_units, seed=g_seed,
+                                          name="generator")
+        self.discriminator = TabularDiscriminator(self.discriminator_units, seed=d_seed,
                                                   name="discriminator")
         self._networks_ready = True
 
-    def build(self, input_shape=None):
+    def build(self, input_shape=None):  # noqa: ARG002 (shapes come from the spec)
         if not self._networks_ready:
             raise ValueError("the model's spec is not fitted yet: call model.fit(df) first")
         self.generator([tf.zeros([self.pac, self.noise_dim]), tf.zeros([self.pac, self.cond_dim])])
         self.discriminator(tf.zeros([1, self.pac * (self.data_dim + self.cond_dim)]))
         self.built = True
 
-    def _ensure_ready(self):
-        with self.distribute_strategy.scope():
-            if not self.built:
-                self.build()
-            if not self._tab_compiled:
-                self.compile()
-            for opt, net in ((self.generator_optimizer, self.generator),
-                             (self.discriminator_optimizer, self.discriminator)):
-                if not opt.built:
-                    opt.build(net.trainable_variables)
+    def _build_networks(self):
+        if not self._networks_ready:
+            self._make_networks()
+        if not self.built:
+            self.build()
+
+    def _optimizer_pairs(self):
+        return [(self.generator_optimizer, self.generator.trainable_variables),
+                (self.discriminator_optimizer, self.discriminator.trainable_variables)]
 
     # ------------------------------------------------------------------ compile ------
     def compile(self, generator_optimizer=None, discriminator_optimizer=None,
@@ -166,40 +163,14 @@ class TabularGAN(keras.Model):
             raise ValueError(
                 "TabularGAN under mixed_float16 with several replicas gave NaN losses in 3 of 4 "
                 "seeded runs (2 logical CPUs); use float32 or a single device for now")
-        self.generator_optimizer = prepare_optimizer(make_optimizer(
-            generator_optimizer, learning_rate=learning_rate, beta_1=0.5, beta_2=0.9,
-            weight_decay=1e-6))
-        self.discriminator_optimizer = prepare_optimizer(make_optimizer(
-            discriminator_optimizer, learning_rate=learning_rate, beta_1=0.5, beta_2=0.9,
-            weight_decay=1e-6))
         self.gp_weight = float(gp_weight)
         self.d_rounds = _positive_int("d_rounds", d_rounds)
-        self._tab_compile_args = dict(
-            gp_weight=self.gp_weight, d_rounds=self.d_rounds, jit_compile=bool(jit_compile),
-            steps_per_execution=int(steps_per_execution),
-            generator_optimizer=keras.optimizers.serialize(self.generator_optimizer),
-            discriminator_optimizer=keras.optimizers.serialize(self.discriminator_optimizer))
-        super().compile(optimizer=self.generator_optimizer, jit_compile=bool(jit_compile),
-                        steps_per_execution=int(steps_per_execution))
-        self._tab_compiled = True
-
-    def get_compile_config(self):
-        return dict(self._tab_compile_args) if self._tab_compiled else None
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        for key in ("generator_optimizer", "discriminator_optimizer"):
-            config[key] = keras.optimizers.deserialize(config[key])
-        self.compile(**config)
-        if self.built:
-            for opt, net in ((self.generator_optimizer, self.generator),
-                             (self.discriminator_optimizer, self.discriminator)):
-                if not opt.built:
-                    opt.build(net.trainable_variables)
-
-    @property
-    def metrics(self):
-        return list(getattr(self, "trackers", []))
+        adam = dict(learning_rate=learning_rate, beta_1=0.5, beta_2=0.9, weight_decay=1e-6)
+        self._compile_gan(
+            {"generator_optimizer": generator_optimizer,
+             "discriminator_optimizer": discriminator_optimizer},
+            dict(gp_weight=self.gp_weight, d_rounds=self.d_rounds), defaults=adam,
+            jit_compile=jit_compile, steps_per_execution=steps_per_execution)
 
     # ------------------------------------------------------------------ training -----
     def _pack(self, rows, cond):
@@ -235,33 +206,32 @@ class TabularGAN(keras.Model):
     def train_step(self, data):
         real, cond, g_cond = data["real"], data["cond"], data["g_cond"]
         batch = tf.shape(real)[0]
-        critic = functools.partial(self.discriminator, training=True)
+        def critic(parts):
+            return self.discriminator(parts[0], training=True)
+
         real_p = self._pack(real, cond)
         for _ in range(self.d_rounds):
             fake, _ = self._fake(cond, batch)
             fake_p = tf.stop_gradient(self._pack(fake, cond))
             alpha = keras.random.uniform((tf.shape(real_p)[0],), seed=self.seed_generator)
 
-            def critic_loss(real_p=real_p, fake_p=fake_p, alpha=alpha):
-                w = wasserstein_critic_loss(critic(real_p), critic(fake_p))
-                gp = gradient_penalty(critic, [real_p], [fake_p], alpha)
-                return w + self.gp_weight * gp, (w, gp)
+            def loss(real_p=real_p, fake_p=fake_p, alpha=alpha):
+                total, w, gp = critic_loss(critic, [real_p], [fake_p], alpha, self.gp_weight)
+                return total, (w, gp)
 
-            d_loss, (w, gp) = minimize(self.discriminator_optimizer, critic_loss,
+            d_loss, (w, gp) = minimize(self.discriminator_optimizer, loss,
                                        self.discriminator.trainable_variables)
 
         def generator_loss():
             fake, logits = self._fake(g_cond, batch)
-            adversarial = wasserstein_generator_loss(critic(self._pack(fake, g_cond)))
+            adversarial = wasserstein_generator_loss(critic([self._pack(fake, g_cond)]))
             ce = self._condition_loss(logits, g_cond) if self.cond_slices else tf.constant(0.0)
             return adversarial + ce, ce
 
         g_loss, ce = minimize(self.generator_optimizer, generator_loss,
                               self.generator.trainable_variables)
-        values = dict(d_loss=d_loss, g_loss=g_loss, gp=gp, wasserstein=-w, condition_loss=ce)
-        for tracker in self.trackers:
-            tracker.update_state(tf.cast(values[tracker.name], tf.float32))
-        return {t.name: t.result() for t in self.trackers}
+        return self._update_metrics(dict(d_loss=d_loss, g_loss=g_loss, gp=gp, wasserstein=-w,
+                                         condition_loss=ce))
 
     # ------------------------------------------------------------------ data ---------
     def _prepare(self, df) -> np.ndarray:
@@ -277,26 +247,6 @@ class TabularGAN(keras.Model):
             self._make_networks()
         return self.spec.transform(df, seed=self.seed)
 
-    def _sampler_tables(self, df: pd.DataFrame):
-        """Row indices grouped by condition category, as flat tensors (start, count per
-        category) plus the log-frequency sampling logits of each condition column."""
-        order, starts, counts = [], [], []
-        logits = np.full((len(self.cond_sizes), max(self.cond_sizes)), -np.inf, np.float32)
-        offset = 0
-        for j, name in enumerate(self.condition_columns):
-            codes = self.spec.category_codes(df, name)
-            for k in range(self.cond_sizes[j]):
-                rows = np.flatnonzero(codes == k)
-                starts.append(offset)
-                counts.append(len(rows))
-                order.append(rows)
-                offset += len(rows)
-            weight = np.log1p(np.bincount(codes, minlength=self.cond_sizes[j]).astype(float))
-            with np.errstate(divide="ignore"):
-                logits[j, :self.cond_sizes[j]] = np.log(weight / weight.sum())
-        return (np.concatenate(order).astype(np.int64), np.array(starts, np.int64),
-                np.array(counts, np.int64), logits)
-
     def make_dataset(self, df: pd.DataFrame, batch_size: int = 100, seed=None):
         """Batches drawn by training-by-sampling, an endless stream (``fit`` makes an epoch
         ``max(10, n // batch_size)`` steps). Each element is a dict with the real rows,
@@ -306,64 +256,27 @@ class TabularGAN(keras.Model):
             raise ValueError(f"batch_size={batch_size} must be a multiple of pac={self.pac}; "
                              f"use {max(self.pac, batch_size // self.pac * self.pac)} or change "
                              "pac")
-        encoded = tf.constant(self._prepare(df))
-        n = len(df)
-        cond_dim, n_cols = self.cond_dim, len(self.cond_sizes)
-        if n_cols:
-            order, starts, counts, logits = (tf.constant(a) for a in self._sampler_tables(df))
-            col_offsets = tf.constant(np.concatenate([[0], np.cumsum(self.cond_sizes)[:-1]]),
-                                      tf.int64)
-
-        packs = batch_size // self.pac
-        same = self.same_condition_packs
-
-        def draw_conditions(seeds):
-            """One condition (column uniform, category ∝ log(1 + count)) per row, or per
-            pack repeated over its rows."""
-            m = packs if same else batch_size
-            col = tf.random.stateless_uniform([m], seeds[0], maxval=n_cols, dtype=tf.int64)
-            cat = tf.random.stateless_categorical(tf.gather(logits, col), 1, seeds[1])[:, 0]
-            drawn = tf.gather(col_offsets, col) + cat
-            return tf.repeat(drawn, self.pac) if same else drawn
-
-        def sample(s):
-            seeds = tf.random.experimental.stateless_split(tf.stack([s, tf.constant(7, tf.int64)]),
-                                                           6)
-            if not n_cols:
-                rows = tf.random.stateless_uniform([batch_size], seeds[0], maxval=n,
-                                                   dtype=tf.int64)
-                empty = tf.zeros([batch_size, 0])
-                return {"real": tf.gather(encoded, rows), "cond": empty, "g_cond": empty}
-            category = draw_conditions(seeds[:2])
-            u = tf.random.stateless_uniform([batch_size], seeds[2])
-            pick = tf.cast(u * tf.cast(tf.gather(counts, category), tf.float32), tf.int64)
-            rows = tf.gather(order, tf.gather(starts, category) + pick)
-            g_category = draw_conditions(seeds[3:5])
-            return {"real": tf.gather(encoded, rows),
-                    "cond": tf.one_hot(category, cond_dim),
-                    "g_cond": tf.one_hot(g_category, cond_dim)}
-
-        seed = seed if seed is not None else self.seed
-        # endless: fit takes steps_per_epoch, so the iterator is not rebuilt every epoch
-        ds = tf.data.Dataset.random(seed=seed).map(sample, num_parallel_calls=tf.data.AUTOTUNE)
-        ds = ds.prefetch(tf.data.AUTOTUNE)
-        ds._tfgan_steps = max(_MIN_STEPS, n // batch_size)
-        return ds
+        encoded = self._prepare(df)
+        codes = [self.spec.category_codes(df, name) for name in self.condition_columns]
+        self._steps_per_epoch = max(_MIN_STEPS, len(df) // batch_size)
+        return training_by_sampling(
+            encoded, codes, self.cond_sizes, batch_size, self.pac, self.same_condition_packs,
+            seed if seed is not None else self.seed)
 
     def fit(self, x=None, epochs: int = 300, batch_size: int = 100, callbacks=None,
             verbose="auto", steps_per_epoch: int | None = None, **kwargs):
         """Train on a DataFrame (the spec is fitted on it if not yet) or a dataset from
         :meth:`make_dataset`. An epoch is ``max(10, n // batch_size)`` steps unless
         ``steps_per_epoch`` is given: one pass over the rows, but at least 10 steps, as
-        CTGAN's one pass is a single step on a table of a few hundred rows. Returns the History (d_loss, g_loss, gp, wasserstein,
-        condition_loss per epoch)."""
+        CTGAN's one pass is a single step on a table of a few hundred rows. Returns the
+        History (d_loss, g_loss, gp, wasserstein, condition_loss per epoch)."""
         epochs = _positive_int("epochs", epochs)
         dataset = x if isinstance(x, tf.data.Dataset) else self.make_dataset(x, batch_size)
         if not self._networks_ready:
             raise ValueError("fit on a tf.data.Dataset needs the model prepared by "
                              "model.make_dataset(df) first")
         if steps_per_epoch is None:
-            steps_per_epoch = getattr(dataset, "_tfgan_steps", None)
+            steps_per_epoch = self._steps_per_epoch
         if steps_per_epoch is None:
             raise ValueError("pass steps_per_epoch= with a dataset not made by make_dataset")
         self._ensure_ready()
@@ -389,20 +302,14 @@ class TabularGAN(keras.Model):
                              f"{name!r}; known categories: {known}") from None
         return self.condition_columns.index(name), code
 
-    def _generation_function(self):
-        fn = self.__dict__.get("_gen_fn_cache")
-        if fn is None:
-            def gen(cond, seed_vec):
-                batch = tf.shape(cond)[0]
-                seeds = tf.random.experimental.stateless_split(seed_vec, 2)
-                z = tf.random.stateless_normal([batch, self.noise_dim], seed=seeds[0])
-                logits = self.generator([z, cond], training=False)
-                gumbel = self._gumbel([batch, self.data_dim], seed=seeds[1])
-                return tf.cast(activate(logits, self.blocks, gumbel=gumbel, hard=True),
-                               tf.float32)
-
-            fn = self.__dict__["_gen_fn_cache"] = tf.function(gen, reduce_retracing=True)
-        return fn
+    def _generation_pass(self, cond, seed_vec):
+        """Rows (hard one-hot blocks) for condition vectors, from stateless noise."""
+        batch = tf.shape(cond)[0]
+        seeds = tf.random.experimental.stateless_split(seed_vec, 2)
+        z = tf.random.stateless_normal([batch, self.noise_dim], seed=seeds[0])
+        logits = self.generator([z, cond], training=False)
+        gumbel = self._gumbel([batch, self.data_dim], seed=seeds[1])
+        return tf.cast(activate(logits, self.blocks, gumbel=gumbel, hard=True), tf.float32)
 
     def generate(self, n: int, conditions: dict | None = None, seed=None,
                  batch_size: int = 1000, max_draws: int | None = None) -> pd.DataFrame:
@@ -421,11 +328,11 @@ class TabularGAN(keras.Model):
         batch_size = _positive_int("batch_size", batch_size)
         conditions = dict(conditions or {})
         codes = [self._condition_code(k, v) for k, v in conditions.items()]
-        if seed is None:
-            seed = int(np.random.default_rng().integers(2**31 - 1))
-        rng = np.random.default_rng(int(seed))
+        seed = self._generation_seed(seed)
+        rng = np.random.default_rng(seed)
         max_draws = max(100 * n, 10_000) if max_draws is None else int(max_draws)
-        fn = self._generation_function()
+        fn = self._cached_function("rows", lambda: tf.function(self._generation_pass,
+                                                               reduce_retracing=True))
         slices = self.spec.slices()
         kept, drawn, round_ = [], 0, 0
         while sum(len(k) for k in kept) < n:
@@ -436,7 +343,8 @@ class TabularGAN(keras.Model):
                     "draws; the combination is too rare in what the model generates (train "
                     "longer, condition on fewer columns, or raise max_draws)")
             m = batch_size
-            cond = self._condition_vectors(m, codes, rng)
+            cond = condition_vectors(m, codes, rng, self.cond_sizes,
+                                     self.condition_state["counts"] if self.cond_dim else [])
             rows = fn(tf.constant(cond), tf.constant([int(seed), round_], tf.int64)).numpy()
             drawn += m
             round_ += 1
@@ -447,26 +355,6 @@ class TabularGAN(keras.Model):
         rows = np.concatenate(kept)[:n]
         return self.spec.inverse_transform(rows, seed=int(seed))
 
-    def _condition_vectors(self, m: int, codes, rng) -> np.ndarray:
-        """[m, cond_dim]: the rarest requested condition for every row, or (none requested)
-        a column chosen uniformly and its category by training frequency."""
-        cond = np.zeros((m, self.cond_dim), np.float32)
-        if not self.cond_dim:
-            return cond
-        offsets = np.concatenate([[0], np.cumsum(self.cond_sizes)[:-1]]).astype(int)
-        counts = self.condition_state["counts"]
-        if codes:
-            j, code = min(codes, key=lambda jc: counts[jc[0]][jc[1]] / sum(counts[jc[0]]))
-            cond[:, offsets[j] + code] = 1.0
-            return cond
-        cols = rng.integers(len(self.cond_sizes), size=m)
-        for j in range(len(self.cond_sizes)):
-            rows = np.flatnonzero(cols == j)
-            p = np.asarray(counts[j], float)
-            cats = rng.choice(len(p), size=len(rows), p=p / p.sum())
-            cond[rows, offsets[j] + cats] = 1.0
-        return cond
-
     # ------------------------------------------------------------------ config -------
     def get_config(self):
         return {
@@ -474,18 +362,5 @@ class TabularGAN(keras.Model):
             "noise_dim": self.noise_dim, "generator_units": self.generator_units,
             "discriminator_units": self.discriminator_units, "pac": self.pac, "tau": self.tau,
             "same_condition_packs": self.same_condition_packs,
-            "seed": self.seed, "condition_state": self.condition_state, "name": self.name,
+            "condition_state": self.condition_state, **super().get_config(),
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def get_build_config(self):
-        return {"networks": bool(self.built)}
-
-    def build_from_config(self, config):
-        if config.get("networks"):
-            if not self._networks_ready:
-                self._make_networks()
-            self.build()

@@ -1,19 +1,49 @@
-"""Building blocks: an MLP and a layer that applies each output block's activation."""
+"""Building blocks: seeded initializers, an MLP and a layer that applies each output
+block's activation."""
 
 from __future__ import annotations
 
 import keras
 from keras import ops
 
+_INITIALIZERS = {"glorot_uniform": keras.initializers.GlorotUniform,
+                 "orthogonal": keras.initializers.Orthogonal}
+
+
+class Seeds:
+    """Distinct seeds for the initializers and dropout layers of one network, derived from
+    the network's ``seed``; with ``None`` every layer keeps Keras's default (the global
+    generator), exactly as if no seed were involved."""
+
+    def __init__(self, seed: int | None):
+        self.seed = None if seed is None else int(seed)
+        self.count = 0
+
+    def next(self) -> int | None:
+        """The next derived integer seed (None when unseeded)."""
+        if self.seed is None:
+            return None
+        self.count += 1
+        return (self.seed * 1_000_003 + self.count) % (2**31 - 1)
+
+    def init(self, name: str = "glorot_uniform"):
+        """An initializer: the name itself when unseeded, else a seeded instance."""
+        if self.seed is None:
+            return name
+        return _INITIALIZERS[name](seed=self.next())
+
 
 class MLP(keras.layers.Layer):
     """``layers`` Dense layers of ``units`` with ReLU (no batch statistics, so per-example
     gradients stay per example)."""
 
-    def __init__(self, units: int, layers: int, **kwargs):
+    def __init__(self, units: int, layers: int, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.units, self.n_layers = int(units), int(layers)
-        self.dense = [keras.layers.Dense(self.units, activation="relu", name=f"dense_{i}")
+        self.seed = seed
+        seeds = Seeds(seed)
+        self.dense = [keras.layers.Dense(self.units, activation="relu", name=f"dense_{i}",
+                                         kernel_initializer=seeds.init())
                       for i in range(self.n_layers)]
 
     def build(self, input_shape):
@@ -31,7 +61,8 @@ class MLP(keras.layers.Layer):
         return input_shape[:-1] + (self.units if self.n_layers else input_shape[-1],)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "layers": self.n_layers}
+        return {**super().get_config(), "units": self.units, "layers": self.n_layers,
+                "seed": self.seed}
 
 
 class OutputActivation(keras.layers.Layer):

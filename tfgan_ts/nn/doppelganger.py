@@ -6,17 +6,19 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from .blocks import MLP, OutputActivation
+from .blocks import MLP, OutputActivation, Seeds
 
 
 class AttributeGenerator(keras.Model):
     """Noise → static attributes (softmax per discrete column, sigmoid/tanh otherwise)."""
 
-    def __init__(self, blocks, units=100, layers=3, **kwargs):
+    def __init__(self, blocks, units=100, layers=3, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.blocks = [tuple(b) for b in blocks]
-        self.mlp = MLP(units, layers, name="mlp")
-        self.out = keras.layers.Dense(sum(d for d, _ in self.blocks), name="logits")
+        seeds = Seeds(seed)
+        self.mlp = MLP(units, layers, seed=seeds.next(), name="mlp")
+        self.out = keras.layers.Dense(sum(d for d, _ in self.blocks), name="logits",
+                                      kernel_initializer=seeds.init())
         self.act = OutputActivation(self.blocks, name="activation")
 
     def call(self, noise):
@@ -47,17 +49,20 @@ class FeatureGenerator(keras.Model):
     ``variable_length`` is False)."""
 
     def __init__(self, blocks, max_length, sample_len, units=100, layers=1,
-                 variable_length=True, **kwargs):
+                 variable_length=True, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.variable_length = bool(variable_length)
         self.blocks = [tuple(b) for b in blocks] + ([(2, "softmax")] if variable_length else [])
         self.max_length, self.sample_len = int(max_length), int(sample_len)
         self.step_dim = sum(d for d, _ in self.blocks)
         unroll = self.max_length // self.sample_len <= UNROLL_MAX_CELLS
+        seeds = Seeds(seed)
         self.rnn = [keras.layers.LSTM(units, return_sequences=True, unroll=unroll,
-                                      name=f"lstm_{i}")
+                                      name=f"lstm_{i}", kernel_initializer=seeds.init(),
+                                      recurrent_initializer=seeds.init("orthogonal"))
                     for i in range(layers)]
-        self.out = keras.layers.Dense(self.sample_len * self.step_dim, name="logits")
+        self.out = keras.layers.Dense(self.sample_len * self.step_dim, name="logits",
+                                      kernel_initializer=seeds.init())
         self.act = OutputActivation(self.blocks, name="activation")
 
     def call(self, inputs):
@@ -81,10 +86,11 @@ class FeatureGenerator(keras.Model):
 class Discriminator(keras.Model):
     """Critic on [attributes, min/max, flattened steps with flags] → score."""
 
-    def __init__(self, units=200, layers=5, **kwargs):
+    def __init__(self, units=200, layers=5, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.mlp = MLP(units, layers, name="mlp")
-        self.out = keras.layers.Dense(1, name="score")
+        seeds = Seeds(seed)
+        self.mlp = MLP(units, layers, seed=seeds.next(), name="mlp")
+        self.out = keras.layers.Dense(1, name="score", kernel_initializer=seeds.init())
 
     def call(self, parts):
         flat = [ops.reshape(p, (ops.shape(p)[0], -1)) for p in parts]

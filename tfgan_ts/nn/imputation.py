@@ -8,7 +8,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from .blocks import MLP
+from .blocks import MLP, Seeds
 
 
 def _flatten(x):
@@ -18,10 +18,12 @@ def _flatten(x):
 class _WindowMLP(keras.Model):
     """MLP over the flattened window of two stacked inputs → one sigmoid per entry."""
 
-    def __init__(self, units: int = 128, layers: int = 2, **kwargs):
+    def __init__(self, units: int = 128, layers: int = 2, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.units, self.n_layers = int(units), int(layers)
-        self.mlp = MLP(self.units, self.n_layers, name="mlp")
+        self.seed = seed
+        self._seeds = Seeds(seed)
+        self.mlp = MLP(self.units, self.n_layers, seed=self._seeds.next(), name="mlp")
         self.head = None
 
     def build(self, input_shape):
@@ -29,7 +31,7 @@ class _WindowMLP(keras.Model):
         self.window, self.features = int(values_shape[1]), int(values_shape[2])
         self.mlp.build((None, 2 * self.window * self.features))
         self.head = keras.layers.Dense(self.window * self.features, activation="sigmoid",
-                                       name="head")
+                                       name="head", kernel_initializer=self._seeds.init())
         width = self.units if self.n_layers else 2 * self.window * self.features
         self.head.build((None, width))
         self.built = True
@@ -41,7 +43,8 @@ class _WindowMLP(keras.Model):
         return ops.reshape(out, (-1, self.window, self.features))
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "layers": self.n_layers}
+        return {**super().get_config(), "units": self.units, "layers": self.n_layers,
+                "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
@@ -59,15 +62,24 @@ class _BiLSTMAttention(keras.Model):
     (with its own residual and normalization), a sigmoid head per entry, and a residual
     path from the input straight to the head's logits."""
 
-    def __init__(self, units: int = 64, heads: int = 4, **kwargs):
+    def __init__(self, units: int = 64, heads: int = 4, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.units, self.heads = int(units), int(heads)
-        self.project = keras.layers.Dense(self.units, name="project")
+        self.seed = seed
+        self._seeds = seeds = Seeds(seed)
+        self.project = keras.layers.Dense(self.units, name="project",
+                                          kernel_initializer=seeds.init())
         self.norm_in = keras.layers.LayerNormalization(name="norm_in")
+        lstm = dict(kernel_initializer=seeds.init(), recurrent_initializer=seeds.init("orthogonal"))
+        backward = dict(kernel_initializer=seeds.init(),
+                        recurrent_initializer=seeds.init("orthogonal"))
         self.lstm = keras.layers.Bidirectional(
-            keras.layers.LSTM(self.units, return_sequences=True), name="bilstm")
+            keras.layers.LSTM(self.units, return_sequences=True, **lstm), name="bilstm",
+            backward_layer=None if seed is None else keras.layers.LSTM(
+                self.units, return_sequences=True, go_backwards=True, **backward))
         self.attention = keras.layers.MultiHeadAttention(
-            num_heads=self.heads, key_dim=max(1, 2 * self.units // self.heads), name="attention")
+            num_heads=self.heads, key_dim=max(1, 2 * self.units // self.heads), name="attention",
+            kernel_initializer=seeds.init())
         self.norm_att = keras.layers.LayerNormalization(name="norm_attention")
         self.head = None
         self.skip = None
@@ -75,8 +87,10 @@ class _BiLSTMAttention(keras.Model):
     def build(self, input_shape):
         features = int(input_shape[0][-1])
         window = input_shape[0][1]
-        self.head = keras.layers.Dense(features, name="head")
-        self.skip = keras.layers.Dense(features, name="skip")
+        self.head = keras.layers.Dense(features, name="head",
+                                       kernel_initializer=self._seeds.init())
+        self.skip = keras.layers.Dense(features, name="skip",
+                                       kernel_initializer=self._seeds.init())
         x_shape = (None, window, 2 * features)
         self.project.build(x_shape)
         self.norm_in.build((None, window, self.units))
@@ -96,7 +110,8 @@ class _BiLSTMAttention(keras.Model):
         return ops.sigmoid(self.head(h) + self.skip(x))
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "heads": self.heads}
+        return {**super().get_config(), "units": self.units, "heads": self.heads,
+                "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")

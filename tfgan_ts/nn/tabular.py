@@ -6,15 +6,19 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from .blocks import Seeds
+
 
 class ResidualBlock(keras.layers.Layer):
     """Dense → BatchNorm → ReLU, concatenated with the block's input (the width grows by
     ``units``), so later blocks still see the noise and condition."""
 
-    def __init__(self, units: int, **kwargs):
+    def __init__(self, units: int, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.units = int(units)
-        self.dense = keras.layers.Dense(self.units, name="dense")
+        self.seed = seed
+        self.dense = keras.layers.Dense(self.units, name="dense",
+                                        kernel_initializer=Seeds(seed).init())
         # PyTorch's default momentum (0.1 there is 0.9 here): short runs still get
         # usable moving statistics for generation
         self.norm = keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name="norm")
@@ -31,7 +35,7 @@ class ResidualBlock(keras.layers.Layer):
         return input_shape[:-1] + (input_shape[-1] + self.units,)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units}
+        return {**super().get_config(), "units": self.units, "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
@@ -39,12 +43,16 @@ class TabularGenerator(keras.Model):
     """[noise, condition] → logits of one encoded row ([batch, output_dim]); the model applies
     tanh / (Gumbel-)softmax per output block."""
 
-    def __init__(self, output_dim: int, units=(256, 256), **kwargs):
+    def __init__(self, output_dim: int, units=(256, 256), seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.output_dim = int(output_dim)
         self.units = [int(u) for u in units]
-        self.blocks = [ResidualBlock(u, name=f"residual_{i}") for i, u in enumerate(self.units)]
-        self.head = keras.layers.Dense(self.output_dim, name="logits")
+        self.seed = seed
+        seeds = Seeds(seed)
+        self.blocks = [ResidualBlock(u, seed=seeds.next(), name=f"residual_{i}")
+                       for i, u in enumerate(self.units)]
+        self.head = keras.layers.Dense(self.output_dim, name="logits",
+                                       kernel_initializer=seeds.init())
 
     def call(self, inputs, training=None):
         z, cond = inputs
@@ -54,7 +62,8 @@ class TabularGenerator(keras.Model):
         return self.head(x)
 
     def get_config(self):
-        return {**super().get_config(), "output_dim": self.output_dim, "units": self.units}
+        return {**super().get_config(), "output_dim": self.output_dim, "units": self.units,
+                "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
@@ -63,14 +72,18 @@ class TabularDiscriminator(keras.Model):
     Dense → LeakyReLU(0.2) → Dropout per layer; no batch statistics, so the gradient penalty
     sees each pack on its own."""
 
-    def __init__(self, units=(256, 256), dropout: float = 0.5, **kwargs):
+    def __init__(self, units=(256, 256), dropout: float = 0.5, seed: int | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.units = [int(u) for u in units]
         self.dropout = float(dropout)
-        self.hidden = [keras.layers.Dense(u, name=f"dense_{i}") for i, u in enumerate(self.units)]
-        self.drops = [keras.layers.Dropout(self.dropout, name=f"dropout_{i}")
+        self.seed = seed
+        seeds = Seeds(seed)
+        self.hidden = [keras.layers.Dense(u, name=f"dense_{i}", kernel_initializer=seeds.init())
+                       for i, u in enumerate(self.units)]
+        self.drops = [keras.layers.Dropout(self.dropout, name=f"dropout_{i}", seed=seeds.next())
                       for i in range(len(self.units))]
-        self.score = keras.layers.Dense(1, name="score")
+        self.score = keras.layers.Dense(1, name="score", kernel_initializer=seeds.init())
 
     def call(self, x, training=None):
         for dense, drop in zip(self.hidden, self.drops, strict=True):
@@ -78,7 +91,8 @@ class TabularDiscriminator(keras.Model):
         return self.score(x)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "dropout": self.dropout}
+        return {**super().get_config(), "units": self.units, "dropout": self.dropout,
+                "seed": self.seed}
 
 
 def activate(logits, blocks, tau: float = 0.2, gumbel=None, hard: bool = False):

@@ -1,0 +1,116 @@
+"""Accounting with Google's dp-accounting: the segments of steps taken at one (q, σ), their
+epsilon (RDP or PLD), and σ calibrated to a target epsilon."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+
+import dp_accounting
+
+from .sampling import PoissonPlan
+
+
+def sampled_gaussian_event(sampling_probability: float, noise_multiplier: float,
+                           steps: int) -> dp_accounting.DpEvent:
+    """``steps`` compositions of the Poisson-subsampled Gaussian mechanism."""
+    return dp_accounting.SelfComposedDpEvent(
+        dp_accounting.PoissonSampledDpEvent(
+            sampling_probability, dp_accounting.GaussianDpEvent(noise_multiplier)),
+        int(steps))
+
+
+def make_accountant(name: str) -> dp_accounting.PrivacyAccountant:
+    if name == "rdp":
+        return dp_accounting.rdp.RdpAccountant()
+    if name == "pld":
+        return dp_accounting.pld.PLDAccountant()
+    raise ValueError(f"accountant must be 'rdp' or 'pld', got {name!r}")
+
+
+@dataclasses.dataclass
+class Segment:
+    """Discriminator steps taken with one sampling rate and noise level."""
+
+    sampling_probability: float
+    noise_multiplier: float
+    overflow_probability: float
+    steps: int = 0
+
+    def event(self):
+        return sampled_gaussian_event(self.sampling_probability, self.noise_multiplier,
+                                      self.steps)
+
+
+def overflow_delta(segments) -> float:
+    """Total probability that some step truncated its Poisson sample (union bound)."""
+    return float(sum(s.steps * s.overflow_probability for s in segments))
+
+
+def compute_epsilon(segments, delta: float, accountant: str = "rdp") -> float:
+    """Epsilon of the composed segments at ``delta`` (of which the truncation probability
+    is set aside first)."""
+    segments = [s for s in segments if s.steps > 0]
+    if not segments:
+        return 0.0
+    remaining = delta - overflow_delta(segments)
+    if remaining <= delta / 2:
+        raise ValueError(
+            f"the batch-truncation probability ({overflow_delta(segments):.2e}) uses up more "
+            f"than half of delta={delta:g}; choose a larger delta or fewer steps")
+    acc = make_accountant(accountant)
+    with _quiet_absl():  # the RDP accountant evaluates its orders at compose time
+        acc.compose(dp_accounting.ComposedDpEvent([s.event() for s in segments]))
+        return float(acc.get_epsilon(remaining))
+
+
+@contextlib.contextmanager
+def _quiet_absl():
+    """RDP drops the orders whose series fail to converge at small σ and large q, warning
+    at every call; epsilon is a minimum over orders, so the bound stays valid (if looser)."""
+    logger = logging.getLogger("absl")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def calibrate_noise_multiplier(target_epsilon: float, delta: float, plan: PoissonPlan,
+                               steps: int, accountant: str = "rdp", spent=()) -> float:
+    """The smallest σ with which ``steps`` more discriminator steps under ``plan`` (after the
+    ``spent`` segments) end at ``target_epsilon``."""
+    spent = [s for s in spent if s.steps > 0]
+    if spent and compute_epsilon(spent, delta, accountant) >= target_epsilon:
+        raise ValueError(f"target_epsilon={target_epsilon:g} is already spent by earlier "
+                         "training; raise it or train a fresh model")
+    planned = Segment(plan.sampling_probability, 1.0, plan.overflow_probability, int(steps))
+    remaining = delta - overflow_delta([*spent, planned])
+    if remaining <= delta / 2:
+        raise ValueError(
+            f"the batch-truncation probability uses up more than half of delta={delta:g}; "
+            "choose a larger delta or fewer steps")
+
+    def event(sigma):
+        return dp_accounting.ComposedDpEvent(
+            [s.event() for s in spent]
+            + [sampled_gaussian_event(plan.sampling_probability, sigma, steps)])
+
+    def solve(name, bracket):
+        with _quiet_absl():
+            return float(dp_accounting.calibrate_dp_mechanism(
+                lambda: make_accountant(name), event, target_epsilon, remaining, bracket,
+                tol=1e-4))
+
+    sigma = solve("rdp", dp_accounting.LowerEndpointAndGuess(1e-2, 1.0))
+    if accountant == "rdp":
+        return sigma
+    # PLD is tighter than RDP (its σ is smaller) but very slow at tiny σ: bracket below RDP's
+    for low in (0.6, 0.3, 0.1):
+        try:
+            return solve("pld", dp_accounting.ExplicitBracketInterval(low * sigma, sigma))
+        except ValueError:
+            continue
+    return sigma

@@ -1,0 +1,167 @@
+"""The privacy ledger: one object per model that plans a DP run (δ, σ, the Poisson plan),
+checks that the schema is public, records the (q, σ, steps) segments actually spent and
+turns them into epsilon and a report. Any GAN that trains its critics with DP-SGD holds one;
+the CLI asks it what a run will cost before training."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
+
+import keras
+
+from .accounting import Segment, calibrate_noise_multiplier, compute_epsilon, overflow_delta
+from .config import ASSUMPTIONS, NEIGHBOURING, DPConfig
+from .sampling import PoissonPlan, poisson_plan
+
+
+class PrivacySpent(NamedTuple):
+    """(epsilon, delta) of the differential-privacy guarantee for the steps taken."""
+
+    epsilon: float
+    delta: float
+
+    def __repr__(self) -> str:
+        return f"PrivacySpent(epsilon={self.epsilon:.4g}, delta={self.delta:.3g})"
+
+
+class RunPlan(NamedTuple):
+    """What one DP training run will do: its sampling, σ, δ and number of critic steps."""
+
+    sampling: PoissonPlan
+    noise_multiplier: float
+    delta: float
+    steps: int
+
+
+class PrivacyLedger:
+    """DP bookkeeping of one model.
+
+    Args:
+        config: the :class:`DPConfig` of the model.
+        state: the saved ledger (``get_state()``), to continue after loading a model.
+        counter: returns the critic steps taken under DP so far (the model keeps that count
+            in a variable saved with its weights, so it survives checkpoints).
+    """
+
+    def __init__(self, config: DPConfig, state: dict | None = None,
+                 counter: Callable[[], int] | None = None):
+        self.config = DPConfig.from_config(config)
+        state = dict(state or {})
+        self.segments = [Segment(**seg) for seg in state.get("segments", [])]
+        self.delta = state.get("delta")
+        self.n = state.get("n")
+        self.schema_excluded = list(state.get("schema_excluded", []))
+        self.counter = counter or (lambda: 0)
+        self._open: tuple[Segment, int] | None = None  # the segment fit is spending now
+        self.plan_made: PoissonPlan | None = None  # of the last dataset made for this model
+
+    # ------------------------------------------------------------------ planning -----
+    def check_schema(self, spec) -> list[str]:
+        """The schema facts the spec read off the data; ValueError unless the config
+        allows them (the guarantee then excludes them)."""
+        leaks = spec.data_derived_schema()
+        if leaks and not self.config.allow_data_derived_schema:
+            raise ValueError(
+                "DP-SGD protects the training steps, not facts that the spec read off the "
+                f"data: {leaks}. Declare them from public knowledge (Continuous(name, "
+                "bounds=(low, high)), Discrete(name, categories=[...]), "
+                "SequenceSpec(max_length=...); Binned edges are always fitted, use Continuous "
+                "with bounds), or pass DPConfig(allow_data_derived_schema=True) to train with "
+                "a guarantee that excludes them")
+        return list(leaks)
+
+    def sampling_plan(self, n: int, batch_size: int, multiple_of: int = 1) -> PoissonPlan:
+        """The Poisson plan of a dataset of ``n`` examples; remembered for the next fit."""
+        self.plan_made = poisson_plan(n, batch_size, multiple_of=multiple_of)
+        return self.plan_made
+
+    def plan_run(self, plan: PoissonPlan, epochs: int, rounds: int) -> RunPlan:
+        """σ (given, or calibrated so that the run ends at the target epsilon after what is
+        already spent), δ and the critic steps of ``epochs`` epochs. Changes nothing."""
+        delta = self.delta if self.delta is not None else self.config.resolve_delta(plan.n)
+        steps = int(epochs) * plan.steps_per_epoch * int(rounds)
+        if self.config.noise_multiplier is not None:
+            sigma = self.config.noise_multiplier
+        else:
+            sigma = calibrate_noise_multiplier(self.config.target_epsilon, delta, plan, steps,
+                                               self.config.accountant, spent=self.segments)
+        return RunPlan(plan, float(sigma), float(delta), steps)
+
+    # ------------------------------------------------------------------ spending -----
+    def begin(self, spec, plan: PoissonPlan, epochs: int, rounds: int) -> RunPlan:
+        """Check the schema, fix δ (on the first run) and σ, open a segment."""
+        self.schema_excluded = self.check_schema(spec)
+        if self.n is None:
+            self.n = plan.n
+            self.delta = self.config.resolve_delta(plan.n)
+        self.close()
+        run = self.plan_run(plan, epochs, rounds)
+        segment = Segment(plan.sampling_probability, run.noise_multiplier,
+                          plan.overflow_probability)
+        self._open = (segment, self.counter())
+        return run
+
+    def close(self) -> None:
+        """Record the steps of the open segment (if any)."""
+        if self._open is not None:
+            segment, start = self._open
+            segment.steps = self.counter() - start
+            if segment.steps:
+                self.segments.append(segment)
+            self._open = None
+
+    def all_segments(self) -> list[Segment]:
+        """Every segment, the open one with its steps so far."""
+        segments = list(self.segments)
+        if self._open is not None:
+            segment, start = self._open
+            segments.append(dataclasses.replace(segment, steps=self.counter() - start))
+        return segments
+
+    def spent(self) -> PrivacySpent:
+        """(epsilon, delta) for the critic steps taken; (0, δ) before training."""
+        if self.delta is None:
+            delta = self.config.delta if self.config.delta is not None else 1e-5
+            return PrivacySpent(0.0, delta)
+        eps = compute_epsilon(self.all_segments(), self.delta, self.config.accountant)
+        return PrivacySpent(eps, self.delta)
+
+    def report(self) -> dict:
+        """What the guarantee says and rests on, for the report and the CLI."""
+        spent = self.spent()
+        ledger = [s for s in self.all_segments() if s.steps]
+        sigmas = sorted({round(s.noise_multiplier, 6) for s in ledger})
+        qs = sorted({round(s.sampling_probability, 6) for s in ledger})
+        schema = ("declared in the spec (covered)" if not self.schema_excluded else
+                  "NOT covered, fitted from the data: " + ", ".join(self.schema_excluded))
+        return {
+            "epsilon": spent.epsilon,
+            "delta": spent.delta,
+            "accountant": {"rdp": "RDP (dp-accounting)", "pld": "PLD (dp-accounting)"}[
+                self.config.accountant],
+            "neighbouring": NEIGHBOURING,
+            "noise_multiplier": sigmas[0] if len(sigmas) == 1 else sigmas,
+            "l2_norm_clip": self.config.l2_norm_clip,
+            "sampling_probability": qs[0] if len(qs) == 1 else qs,
+            "discriminator_steps": int(sum(s.steps for s in ledger)),
+            "truncation_delta": overflow_delta(ledger),
+            "schema": schema,
+            "assumptions": "; ".join(ASSUMPTIONS),
+        }
+
+    def get_state(self) -> dict:
+        """JSON-able state saved in the model's config."""
+        return {"segments": [dataclasses.asdict(s) for s in self.all_segments() if s.steps],
+                "delta": self.delta, "n": self.n,
+                "schema_excluded": list(self.schema_excluded)}
+
+
+class EpsilonLogger(keras.callbacks.Callback):
+    """Adds the epsilon spent so far to each epoch's logs (so History and the progress bar
+    show it). Put first so the callbacks after it see the value."""
+
+    def on_epoch_end(self, epoch, logs=None):  # noqa: ARG002 (Keras's signature)
+        if logs is not None:
+            logs["epsilon"] = self.model.privacy_spent().epsilon
