@@ -1,20 +1,55 @@
 """tfgan_ts: GANs for time series on Keras 3 / TensorFlow.
 
 DoppelGANger-style synthesis of sequences with attributes, privacy-preserving release with
-DP-SGD, GAN imputation, tabular GANs and an evaluation suite. The model classes are imported
-with the package so that ``keras.models.load_model`` finds them after ``import tfgan_ts``.
+DP-SGD, GAN imputation, tabular GANs and an evaluation suite.
+
+``import tfgan_ts`` loads no TensorFlow: the public names below are imported on first use
+(PEP 562), so specs, columns and the bundled data sets work without it. The model classes
+still reach Keras' registry whenever Keras is loaded, so ``keras.models.load_model`` finds
+them after ``import tfgan_ts`` (see :mod:`tfgan_ts._keras_hook`).
 """
 
-from . import datasets, evaluation, forecast, masking
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ._keras_hook import register_when_keras_loads
 from ._version import __version__
-from .columns import Binned, Continuous, Discrete, Output
-from .estimators import GANImputer, GANOversampler, LSTMForecaster
-from .gan.dp import DPConfig
-from .models import DoppelGANger, ImputationGAN, TabularGAN
-from .runtime import configure_threads
-from .sequence_data import SequenceData
-from .spec import SequenceSpec
-from .tabular_spec import TabularSpec
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
+    from . import datasets, evaluation, forecast, masking
+    from .columns import Binned, Continuous, Discrete, Output
+    from .estimators import GANImputer, GANOversampler, LSTMForecaster
+    from .gan.dp import DPConfig
+    from .models import DoppelGANger, ImputationGAN, TabularGAN
+    from .runtime import configure_threads
+    from .sequence_data import SequenceData
+    from .spec import SequenceSpec
+    from .tabular_spec import TabularSpec
+
+# public name -> the module that defines it (a submodule of its own when the name is absent)
+_LAZY = {
+    "datasets": ".datasets",
+    "evaluation": ".evaluation",
+    "forecast": ".forecast",
+    "masking": ".masking",
+    "Binned": ".columns",
+    "Continuous": ".columns",
+    "Discrete": ".columns",
+    "Output": ".columns",
+    "GANImputer": ".estimators",
+    "GANOversampler": ".estimators",
+    "LSTMForecaster": ".estimators",
+    "DPConfig": ".gan.dp",
+    "DoppelGANger": ".models",
+    "ImputationGAN": ".models",
+    "TabularGAN": ".models",
+    "configure_threads": ".runtime",
+    "SequenceData": ".sequence_data",
+    "SequenceSpec": ".spec",
+    "TabularSpec": ".tabular_spec",
+}
 
 __all__ = [
     "Binned",
@@ -38,3 +73,23 @@ __all__ = [
     "masking",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    """Import a public name on first use and keep it (later look-ups skip this)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module == f".{name}":
+        value = importlib.import_module(module, __name__)
+    else:
+        value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+register_when_keras_loads()

@@ -1,0 +1,7 @@
+"""``python -m tfgan_ts.cli``: the ``tfgan-ts`` command."""
+
+import sys
+
+from .entry import main
+
+sys.exit(main())

@@ -1,0 +1,201 @@
+"""Differential privacy on the command line: ``tfgan-ts privacy`` (epsilon of a planned run,
+no data, no training) and the DP flags of ``synthesize`` (their checks, the DPConfig they
+describe, the schema check and the closing note)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import TYPE_CHECKING
+
+from .tensorflow_start import start_tensorflow
+
+if TYPE_CHECKING:
+    from ..gan.dp import DPConfig
+
+_DP_NUMBERS = (("noise_multiplier", "--noise-multiplier"), ("target_epsilon", "--target-epsilon"),
+               ("delta", "--delta"), ("clip", "--clip"))
+
+
+def _check_dp_numbers(args: argparse.Namespace, flags) -> None:
+    """--noise-multiplier/--target-epsilon: exactly one, positive; --clip positive; --delta
+    in (0, 1)."""
+    for attr, flag in flags:
+        value = getattr(args, attr, None)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{flag} must be a positive number, got {value:g}")
+    if args.delta is not None and not args.delta < 1:
+        raise ValueError(f"--delta must be in (0, 1), got {args.delta:g}")
+    if args.noise_multiplier is not None and args.target_epsilon is not None:
+        raise ValueError("give either --noise-multiplier S or --target-epsilon E (S is then "
+                         "calibrated), not both")
+
+
+def dp_requested(args: argparse.Namespace) -> bool:
+    """Check synthesize's DP flags (without TensorFlow); True when DP is on (--target-epsilon
+    or --noise-multiplier), False when off and no other DP flag was given."""
+    if args.noise_multiplier is None and args.target_epsilon is None:
+        extra = [flag for attr, flag in (("clip", "--clip"), ("delta", "--delta"),
+                                         ("accountant", "--accountant"),
+                                         ("allow_data_derived_schema",
+                                          "--allow-data-derived-schema"))
+                 if getattr(args, attr) not in (None, False)]
+        if extra:
+            one = len(extra) == 1
+            raise ValueError(f"{', '.join(extra)} {'is' if one else 'are'} only used with "
+                             "differential privacy, which is on with --target-epsilon E or "
+                             f"--noise-multiplier S; add one of them or drop "
+                             f"{'it' if one else 'them'}")
+        return False
+    _check_dp_numbers(args, _DP_NUMBERS)
+    return True
+
+
+def dp_from_args(args: argparse.Namespace) -> DPConfig | None:
+    """The DPConfig the synthesize flags describe; None when DP is off (neither
+    --target-epsilon nor --noise-multiplier)."""
+    if not dp_requested(args):
+        return None
+    from ..gan.dp import DPConfig
+
+    return DPConfig(l2_norm_clip=1.0 if args.clip is None else args.clip,
+                    noise_multiplier=args.noise_multiplier, target_epsilon=args.target_epsilon,
+                    delta=args.delta, accountant=args.accountant or "rdp",
+                    allow_data_derived_schema=args.allow_data_derived_schema)
+
+
+def schema_error(leaks: list[str], time: str | None) -> ValueError:
+    """The error for a DP run whose schema was read off the data (``leaks``), with the flags
+    that declare each part instead."""
+    hints = ["--bounds COL=LOW:HIGH for continuous columns",
+             "--categories COL=a,b,c for discrete ones", "--max-length N"]
+    if time and any(item.startswith(f"{time}:") for item in leaks):
+        hints.append(f"a --time column of step numbers 0, 1, 2, ... rather than the values "
+                     f"of {time!r} (or no --time, rows in order)")
+    if any(item.endswith("missing-value category") for item in leaks):
+        hints.append("no missing values in discrete columns")
+    return ValueError(
+        "differentially private training protects the training steps, not facts read off the "
+        f"data; these were: {', '.join(leaks)}. Declare them from public knowledge "
+        f"({'; '.join(hints)}), or pass --allow-data-derived-schema for a guarantee that "
+        "excludes them")
+
+
+def dp_note(dp: DPConfig | None) -> None:
+    """Print what a DP run's epsilon does not cover (nothing when DP is off)."""
+    if dp is not None:
+        print("note: epsilon covers the trained model and the sequences it generates. NOT "
+              "covered: the training logs (the losses shown during training, History, the "
+              "report's training curves) and the report's comparisons with the real data; do "
+              "not publish those as private")
+
+
+def _round_up(x: float, digits: int = 6) -> str:
+    """x rounded up to ``digits`` significant digits (a printed σ never gives more epsilon
+    than the exact one)."""
+    unit = 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1)
+    return f"{math.ceil(x / unit - 1e-9) * unit:.{digits}g}"
+
+
+def _cmd_privacy(args: argparse.Namespace) -> int:
+    for flag, value in (("--n", args.n), ("--batch-size", args.batch_size),
+                        ("--epochs", args.epochs), ("--d-rounds", args.d_rounds)):
+        if value < 1:
+            raise ValueError(f"{flag} must be a positive integer, got {value}")
+    if args.batch_size > args.n:
+        raise ValueError(f"--batch-size {args.batch_size} is larger than --n {args.n}: with "
+                         "Poisson sampling the expected batch must be at most the number of "
+                         "training sequences")
+    _check_dp_numbers(args, _DP_NUMBERS[:3])
+    if args.noise_multiplier is None and args.target_epsilon is None:
+        raise ValueError("give --noise-multiplier S (to get epsilon) or --target-epsilon E "
+                         "(to get the S that spends it)")
+    start_tensorflow(args)  # tfgan_ts.gan imports it
+    from ..gan import dp as dpsgd
+
+    plan = dpsgd.poisson_plan(args.n, args.batch_size)
+    steps = args.epochs * plan.steps_per_epoch * args.d_rounds
+    delta = args.delta if args.delta is not None else dpsgd.default_delta(args.n)
+    sigma = args.noise_multiplier
+    if sigma is None:
+        sigma = dpsgd.calibrate_noise_multiplier(args.target_epsilon, delta, plan, steps,
+                                                 args.accountant)
+    segment = dpsgd.Segment(plan.sampling_probability, sigma, plan.overflow_probability, steps)
+    facts = {
+        "n": plan.n, "batch_size": plan.batch_size,
+        "sampling_probability": plan.sampling_probability, "max_batch": plan.max_batch,
+        "steps_per_epoch": plan.steps_per_epoch, "discriminator_steps": steps,
+        "noise_multiplier": float(sigma), "delta": delta,
+        "truncation_delta": dpsgd.overflow_delta([segment]), "accountant": args.accountant,
+        "epsilon": dpsgd.compute_epsilon([segment], delta, args.accountant),
+    }
+    if args.json:
+        print(json.dumps(facts, indent=2))
+        return 0
+    shown = (f"{sigma:g}" if args.target_epsilon is None else
+             f"{_round_up(sigma)}  (calibrated to epsilon <= {args.target_epsilon:g})")
+    rows = [
+        ("training sequences n", f"{plan.n}"),
+        ("expected batch", f"{plan.batch_size}  (sampling probability q = "
+                           f"{plan.sampling_probability:.4g})"),
+        ("padded max batch", f"{plan.max_batch}  (overflow probability "
+                         f"{plan.overflow_probability:.2g} per step)"),
+        ("steps per epoch", f"{plan.steps_per_epoch}"),
+        ("discriminator steps", f"{steps}  ({args.epochs} epochs x {plan.steps_per_epoch} "
+                                f"x d_rounds {args.d_rounds})"),
+        ("noise multiplier sigma", shown),
+        ("delta", f"{delta:g}  ({facts['truncation_delta']:.2g} of it for batch truncation)"),
+        ("accountant", args.accountant),
+        ("epsilon", f"{facts['epsilon']:.4g}"),
+    ]
+    print("DP-SGD on the discriminators, planned run (nothing is trained):")
+    for name, value in rows:
+        print(f"  {name:<24}{value}")
+    return 0
+
+
+def add_dp_flags(p: argparse.ArgumentParser) -> None:
+    """synthesize's "differential privacy" flag group."""
+    g = p.add_argument_group(
+        "differential privacy", "DP-SGD on the discriminators (the only parts that read the "
+        "data); on with --target-epsilon or --noise-multiplier. Without --data the bundled "
+        "traffic data's public schema is used. See also 'tfgan-ts privacy'.")
+    g.add_argument("--target-epsilon", type=float, metavar="E", help="epsilon the run should "
+                   "spend; the noise multiplier is calibrated to it")
+    g.add_argument("--noise-multiplier", type=float, metavar="S", help="noise multiplier "
+                   "sigma (instead of --target-epsilon)")
+    g.add_argument("--clip", type=float, metavar="C", help="l2 norm clip of each example's "
+                   "gradient (default 1.0)")
+    g.add_argument("--delta", type=float, metavar="D", help="delta of the guarantee (default "
+                   "1/n rounded down to a power of ten, at most 1e-5)")
+    g.add_argument("--accountant", choices=["rdp", "pld"], help="privacy accountant "
+                   "(default rdp; pld is tighter and slower)")
+    g.add_argument("--allow-data-derived-schema", action="store_true", help="train although "
+                   "bounds, categories or the length were fitted from the data; the guarantee "
+                   "then excludes them")
+
+
+def add_privacy(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``privacy`` command to ``sub``; ``common`` holds the flags of every command."""
+    p = sub.add_parser("privacy", parents=[common],
+                       help="epsilon of a planned DP training run (no training)",
+                       description="The epsilon a differentially private 'synthesize' run "
+                       "would spend (DP-SGD on the discriminators, Poisson-sampled batches), "
+                       "or with --target-epsilon the noise multiplier that spends it, computed "
+                       "exactly as the model does, without data or training.")
+    p.add_argument("--n", type=int, required=True, help="number of training sequences (after "
+                   "synthesize's --holdout share is taken out)")
+    p.add_argument("--batch-size", type=int, default=100, help="expected batch size (default "
+                   "100)")
+    p.add_argument("--epochs", type=int, required=True, help="training epochs")
+    p.add_argument("--d-rounds", type=int, default=1, help="discriminator steps per generator "
+                   "step (default 1)")
+    p.add_argument("--noise-multiplier", type=float, metavar="S", help="noise multiplier sigma")
+    p.add_argument("--target-epsilon", type=float, metavar="E", help="instead of "
+                   "--noise-multiplier: the epsilon to spend; prints the calibrated sigma")
+    p.add_argument("--delta", type=float, metavar="D", help="default 1/n rounded down to a "
+                   "power of ten, at most 1e-5")
+    p.add_argument("--accountant", choices=["rdp", "pld"], default="rdp", help="default rdp")
+    p.add_argument("--json", action="store_true", help="print the numbers as a JSON object")
+    p.set_defaults(func=_cmd_privacy)

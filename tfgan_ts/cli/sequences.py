@@ -1,0 +1,306 @@
+"""Sequence commands: ``synthesize`` (fit DoppelGANger, generate, report), ``generate`` (from a
+saved model) and ``evaluate`` (report on two files). TensorFlow is started only once each
+command has read and checked its inputs."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .flags import declarations, split_list
+from .frames import coerce_to_spec, parse_dates, read_frame, write_frame
+from .privacy import add_dp_flags, dp_from_args, dp_note, dp_requested, schema_error
+from .tensorflow_start import start_tensorflow
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..spec import SequenceSpec
+
+
+def spec_from_args(args: argparse.Namespace, public_schema: bool = False
+                   ) -> tuple[pd.DataFrame, SequenceSpec]:
+    """The data and the SequenceSpec the synthesize flags describe (the bundled traffic
+    weeks and their spec without --data; with ``public_schema``, its declared-bounds variant
+    for DP)."""
+    if args.data is None:
+        if any([args.example_id, args.time, args.attributes, args.features, args.discrete,
+                args.bounds, args.categories]):
+            raise ValueError("--example-id/--time/--attributes/--features/--discrete/--bounds/"
+                             "--categories describe --data; pass --data FILE with them")
+        from .. import datasets
+
+        return datasets.traffic_weeks(), datasets.default_spec("traffic_weeks",
+                                                                public_schema=public_schema)
+    df = read_frame(args.data)
+    if not args.example_id or not args.features:
+        raise ValueError("with --data, name at least --example-id and --features "
+                         "(and --time, --attributes, --discrete as needed)")
+    from ..columns import Continuous, Discrete
+    from ..spec import SequenceSpec
+
+    discrete = set(split_list(args.discrete))
+    attributes, features = split_list(args.attributes), split_list(args.features)
+    unknown = discrete - set(attributes) - set(features)
+    if unknown:
+        raise ValueError(f"--discrete names {sorted(unknown)}, which are not in --attributes "
+                         "or --features")
+
+    bounds, categories = declarations(args, df, set(attributes) | set(features), discrete)
+    discrete |= set(categories)
+
+    def column(name):
+        if name in discrete:
+            return Discrete(name, categories=categories.get(name))
+        return Continuous(name, bounds=bounds.get(name))
+
+    if args.time and args.time in df.columns:
+        parsed = parse_dates(df[args.time])  # dates in a CSV arrive as text
+        if parsed is not None:
+            df[args.time] = parsed
+    spec = SequenceSpec(args.example_id, args.time, [column(c) for c in attributes],
+                        [column(c) for c in features], max_length=args.max_length)
+    return df, spec
+
+
+def auto_sample_len(max_length: int, max_cells: int = 30) -> int:
+    """The smallest divisor of max_length that leaves at most ``max_cells`` LSTM cells."""
+    return next(d for d in range(1, max_length + 1)
+                if max_length % d == 0 and max_length // d <= max_cells)
+
+
+def epoch_progress(epochs: int):
+    """A Keras callback drawing one progress bar over the epochs, with the last losses."""
+    import keras
+
+    keys = ("d_loss", "g_loss", "wasserstein", "epsilon")
+
+    class EpochProgress(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):  # noqa: ARG002  (Keras' signature)
+            self.bar = keras.utils.Progbar(epochs, unit_name="epoch",
+                                           stateful_metrics=list(keys))
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.bar.update(epoch + 1, [(k, float(logs[k])) for k in keys if k in logs],
+                            finalize=epoch + 1 == epochs)
+
+    return EpochProgress()
+
+
+def _print_table(summary: pd.DataFrame) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", 60, "display.width", 160):
+        print(summary[["section", "measure", "column", "value"]].to_string(
+            index=False, max_colwidth=60))
+
+
+def _cmd_synthesize(args: argparse.Namespace) -> int:
+    dp_on = dp_requested(args)
+    df, spec = spec_from_args(args, public_schema=dp_on)
+    source = args.data or "bundled traffic_weeks()"
+    if not 0 <= args.holdout < 1:
+        raise ValueError(f"--holdout must be a share in [0, 1), got {args.holdout}")
+    spec.fit(df)
+    leaks = spec.data_derived_schema() if dp_on else []
+    if leaks and not args.allow_data_derived_schema:
+        raise schema_error(leaks, spec.time)
+    start_tensorflow(args)
+    import keras
+
+    from ..evaluation import report, train_test_split_sequences
+    from ..models import DoppelGANger
+
+    dp = dp_from_args(args)
+    if args.holdout > 0:
+        train, holdout = train_test_split_sequences(df, spec, test_size=args.holdout,
+                                                    seed=args.seed)
+    else:
+        train, holdout = df, None
+    sample_len = args.sample_len or (12 if args.data is None else auto_sample_len(spec.max_length_))
+    n_train = len(spec.sequence_order(train).lengths)
+    print(f"data: {source}: {spec.n_examples_} sequences, up to {spec.max_length_} steps, "
+          f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; training on "
+          f"{n_train}, {spec.n_examples_ - n_train} held out for the report; "
+          f"sample_len={sample_len}, epochs={args.epochs}")
+    if dp is not None:
+        if args.batch_size > n_train:
+            raise ValueError(f"--batch-size {args.batch_size} is larger than the {n_train} "
+                             "training sequences: with differential privacy each batch is a "
+                             "Poisson sample of expected size --batch-size, which must be at "
+                             f"most {n_train}")
+        noise = (f"sigma = {dp.noise_multiplier:g}" if dp.noise_multiplier is not None else
+                 f"sigma calibrated to epsilon <= {dp.target_epsilon:g}")
+        print(f"differential privacy: DP-SGD on the discriminators, clip {dp.l2_norm_clip:g}, "
+              f"{noise}, delta = {dp.resolve_delta(n_train):g}, {dp.accountant} accountant"
+              + (f"; NOT covered (fitted from the data): {', '.join(leaks)}" if leaks else
+                 "; schema declared"))
+    if args.seed is not None:
+        keras.utils.set_random_seed(args.seed)  # the program seeds its own process
+    model = DoppelGANger(spec, sample_len=sample_len, seed=args.seed, dp=dp)
+    model.compile()
+    start = time.perf_counter()
+    history = model.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=0,
+                        callbacks=[] if args.quiet else [epoch_progress(args.epochs)])
+    print(f"trained in {time.perf_counter() - start:.0f} s")
+    privacy = None
+    if dp is not None:
+        spent, privacy = model.privacy_spent(), model.privacy_report()
+        sigma = privacy.get("noise_multiplier")
+        print(f"epsilon = {spent.epsilon:.4g}, delta = {spent.delta:.3g} (sigma = {sigma}, "
+              f"{privacy.get('discriminator_steps')} discriminator steps; schema "
+              f"{privacy.get('schema')})")
+    n = args.n or n_train
+    synthetic = model.generate(n, seed=args.seed)
+    write_frame(synthetic, args.out)
+    print(f"wrote {len(synthetic)} rows ({n} sequences) to {args.out}")
+    folder = Path(args.out).resolve().parent
+    (folder / "spec.json").write_text(model.spec.to_json())
+    if args.save:
+        model.save(args.save)
+        print(f"saved the model to {args.save}")
+    if args.no_report:
+        dp_note(dp)
+        return 0
+    start = time.perf_counter()
+    rep = report(train, synthetic, model.spec, history=history, holdout=holdout,
+                 privacy=privacy, seed=args.seed or 0, title=f"DoppelGANger on {source}",
+                 discriminative=not args.fast_report, utility=not args.fast_report)
+    rep.to_html(folder / "report.html")
+    rep.to_json(folder / "report.json")
+    print(f"evaluated in {time.perf_counter() - start:.0f} s; wrote {folder / 'report.html'}, "
+          f"report.json and spec.json")
+    _print_table(rep.summary())
+    dp_note(dp)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from ..spec import SequenceSpec
+
+    try:
+        spec = SequenceSpec.from_json(Path(args.spec).read_text())
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"cannot read --spec {args.spec!r} (a spec.json written by "
+                         f"'tfgan-ts synthesize' or spec.to_json()): {err}") from None
+    if not spec.fitted_:
+        raise ValueError("--spec must be a fitted spec (spec.to_json() after spec.fit)")
+    frames = [coerce_to_spec(read_frame(p), spec, source=f"{flag} {p}") if p else None
+              for flag, p in (("--real", args.real), ("--synthetic", args.synthetic),
+                              ("--holdout", args.holdout))]
+    start_tensorflow(args)
+    from ..evaluation import report
+
+    rep = report(frames[0], frames[1], spec, holdout=frames[2], seed=args.seed,
+                 discriminative=not args.fast, utility=not args.fast,
+                 title=f"{args.synthetic} vs {args.real}")
+    rep.to_html(args.out)
+    if args.json:
+        rep.to_json(args.json)
+    print(f"wrote {args.out}")
+    _print_table(rep.summary())
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    if not args.model or not args.model.endswith(".keras"):
+        raise ValueError("--model must name a .keras file saved by tfgan-ts or model.save")
+    if not Path(args.model).is_file():
+        raise ValueError(f"cannot load --model {args.model!r}: no such file")
+    attributes = read_frame(args.attributes) if args.attributes else None
+    n = None if attributes is not None else args.n
+    if attributes is None and (n is None or n <= 0):
+        raise ValueError("-n must be a positive number of sequences (or give --attributes)")
+    start_tensorflow(args)
+    import keras
+
+    from .. import models  # noqa: F401  (registers the model classes for loading)
+
+    try:
+        model = keras.models.load_model(args.model)
+    except (OSError, FileNotFoundError) as err:
+        raise ValueError(f"cannot load --model {args.model!r}: {err}") from None
+    synthetic = model.generate(n, attributes=attributes, seed=args.seed, format=args.format)
+    write_frame(synthetic, args.out)
+    print(f"wrote {len(synthetic)} rows to {args.out}")
+    return 0
+
+
+def add_synthesize(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``synthesize`` to ``sub``; ``common`` holds the flags of every command."""
+    p = sub.add_parser("synthesize", parents=[common],
+                       help="fit DoppelGANger and generate synthetic sequences",
+                       description="Fit a DoppelGANger model on long-format sequences, generate "
+                       "synthetic ones and print a first fidelity summary. With no --data it "
+                       "runs on the bundled Metro traffic week windows.")
+    p.add_argument("--data", help="long-format CSV/Parquet of sequences (default: bundled)")
+    p.add_argument("--example-id", help="column naming the sequence of each row")
+    p.add_argument("--time", help="column ordering the steps (numbers, dates or timestamps)")
+    p.add_argument("--attributes", help="comma-separated static columns")
+    p.add_argument("--features", help="comma-separated time-varying columns")
+    p.add_argument("--discrete", help="comma-separated columns (among the above) that are "
+                   "categorical; the others are continuous")
+    p.add_argument("--max-length", type=int, help="pad sequences to this length")
+    p.add_argument("--epochs", type=int, default=200, help="training epochs (default 200)")
+    p.add_argument("--sample-len", type=int, help="steps per LSTM cell; must divide the max "
+                   "length (default 12 for the bundled data, else chosen to give <= 30 cells)")
+    p.add_argument("--batch-size", type=int, default=100, help="default 100")
+    p.add_argument("-n", type=int, help="sequences to generate (default: as many as the data)")
+    p.add_argument("--out", default="synthetic.csv", help="output file (default synthetic.csv)")
+    p.add_argument("--save", help="save the trained model to this .keras file")
+    p.add_argument("--seed", type=int, default=0, help="seed for training and generation "
+                   "(default 0)")
+    p.add_argument("--holdout", type=float, default=0.2, help="share of sequences kept out "
+                   "of training, for the report's utility and privacy measures (default 0.2)")
+    p.add_argument("--no-report", action="store_true", help="skip the evaluation report")
+    p.add_argument("--fast-report", action="store_true", help="report without the "
+                   "discriminative score and the forecasting utility (the slow parts)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    g = p.add_argument_group(
+        "public schema", "declare what would otherwise be fitted from --data (needed for a "
+        "differential-privacy guarantee that covers the schema; valid without DP too)")
+    g.add_argument("--bounds", action="append", metavar="COL=LOW:HIGH", help="range of a "
+                   "continuous column, e.g. --bounds spend=0:500 (repeat for more columns)")
+    g.add_argument("--categories", action="append", metavar="COL=a,b,c", help="values of a "
+                   "categorical column, read as the column's type in the data (integers, "
+                   "numbers, True/False or text); makes the column discrete (repeatable)")
+    add_dp_flags(p)
+    p.set_defaults(func=_cmd_synthesize)
+
+
+def add_evaluate(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``evaluate`` to ``sub``; ``common`` holds the flags of every command."""
+    p = sub.add_parser("evaluate", parents=[common],
+                       help="compare synthetic sequences with real ones",
+                       description="Write an HTML report (figures embedded) comparing a "
+                       "synthetic CSV/Parquet with the real one, both in the long format of a "
+                       "fitted spec (spec.json from 'synthesize' or spec.to_json()).")
+    p.add_argument("--real", required=True, help="real sequences the generator was trained on")
+    p.add_argument("--synthetic", required=True, help="generated sequences")
+    p.add_argument("--spec", required=True, help="spec.json of the fitted SequenceSpec")
+    p.add_argument("--holdout", help="real sequences NOT used in training (enables utility "
+                   "and membership-inference measures)")
+    p.add_argument("--out", default="report.html", help="HTML report (default report.html)")
+    p.add_argument("--json", help="also write the numbers as JSON here")
+    p.add_argument("--fast", action="store_true", help="skip the discriminative score and "
+                   "the forecasting utility")
+    p.add_argument("--seed", type=int, default=0, help="default 0")
+    p.set_defaults(func=_cmd_evaluate)
+
+
+def add_generate(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``generate`` to ``sub``; ``common`` holds the flags of every command."""
+    p = sub.add_parser("generate", parents=[common], help="generate sequences from a saved model",
+                       description="Load a .keras model saved by 'synthesize --save' (or "
+                       "model.save) and generate sequences, optionally one per row of an "
+                       "attribute table (conditional generation).")
+    p.add_argument("--model", required=True, help="the .keras file")
+    p.add_argument("-n", type=int, help="number of sequences")
+    p.add_argument("--attributes", help="CSV/Parquet of attribute values, one row per sequence")
+    p.add_argument("--out", default="generated.csv", help="output file (default generated.csv)")
+    p.add_argument("--seed", type=int, help="seed for reproducible output")
+    p.add_argument("--format", choices=["long", "wide"], help="output layout (default: the "
+                   "training data's)")
+    p.set_defaults(func=_cmd_generate)
