@@ -4,27 +4,53 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import importlib.util
+import inspect
 import json
 import lzma
+import pkgutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from tfgan_ts import datasets as ds
+from tfgan_ts.datasets import broadband
 
 DATA_DIR = importlib.resources.files("tfgan_ts.datasets").joinpath("data")
 
 # SHA-256 of the uncompressed content of each bundled file (see data/SOURCES.md)
 PAYLOAD_SHA256 = {
-    "Metro_Interstate_Traffic_Volume.csv.xz": "3ec6b8844c4e5e20904855c81079a30e4342da20b7010e78606a244e539f29f6",
-    "berka_ecac_trans_354_loan_accounts.csv.xz": "21e2951dbc55d7517ec02af9b242f80cde4e975165c1399bcbf55e9b356a76db",
-    "berka_account_354.csv.xz": "99e64278d6d88f5cb59df55a370ab82a81102e8b4ce016c5b381897818465fce",
-    "PRSA_data_2010.1.1-2014.12.31.csv.xz": "77b185392c567d67bf0ddaa27cf57f6f1198e463a665d86360f3910c313719bd",
-    "fcc_mba_doppelganger.csv.xz": "e8e084365244a6c7d2a5284f06aa62131b93517c51f93996ca31fb51e1ab8974",
-    "wikipedia_traffic_daily_10pages_long.csv.xz": "67ef6eb39c4e83b0fa02558430d3e74f97a15183bd4e8711768a0aedee331d23",
+    "Metro_Interstate_Traffic_Volume.csv.xz":
+        "3ec6b8844c4e5e20904855c81079a30e4342da20b7010e78606a244e539f29f6",
+    "berka_ecac_trans_354_loan_accounts.csv.xz":
+        "21e2951dbc55d7517ec02af9b242f80cde4e975165c1399bcbf55e9b356a76db",
+    "berka_account_354.csv.xz":
+        "99e64278d6d88f5cb59df55a370ab82a81102e8b4ce016c5b381897818465fce",
+    "PRSA_data_2010.1.1-2014.12.31.csv.xz":
+        "77b185392c567d67bf0ddaa27cf57f6f1198e463a665d86360f3910c313719bd",
+    "fcc_mba_doppelganger.csv.xz":
+        "e8e084365244a6c7d2a5284f06aa62131b93517c51f93996ca31fb51e1ab8974",
+    "wikipedia_traffic_daily_10pages_long.csv.xz":
+        "67ef6eb39c4e83b0fa02558430d3e74f97a15183bd4e8711768a0aedee331d23",
 }
 WIKI_WIDE_SHA256 = "acf2ef89fa1e40f6fe1a4f363ad92c66ad946892e97cb4df7ba52c4ee3470b7a"
+
+# Each loader's output with default arguments, as its docstring documents it (the
+# traffic_weeks window count is pinned from the data: 1,642 kept weeks x 168 hours).
+DOCUMENTED_SHAPES = {
+    "load_traffic": (48_204, 9),
+    "traffic_weeks": (1_642 * 168, 7),
+    "bank_transactions": (30_200, 13),
+    "beijing_pm25": (43_824, 14),
+    "fcc_mba": (33_600, 7),
+    "wikipedia_traffic": (5_500, 3),
+}
+# The loaders that have a default SequenceSpec, and the one with a public schema.
+WITH_SPEC = {"traffic_weeks", "bank_transactions", "fcc_mba", "wikipedia_traffic"}
+WITH_PUBLIC_SCHEMA = {"traffic_weeks"}
+BUNDLE_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "bundle_datasets.py"
 
 
 def _raw_csv(name: str, **kwargs) -> pd.DataFrame:
@@ -117,7 +143,8 @@ def test_traffic_weeks_structure(weeks):
     assert weeks["holiday"].dtype == bool
     assert weeks["month"].between(1, 12).all()
     wd = weeks["weekday"]
-    assert isinstance(wd.dtype, pd.CategoricalDtype) and wd.cat.ordered
+    assert isinstance(wd.dtype, pd.CategoricalDtype)
+    assert wd.cat.ordered
     assert list(wd.cat.categories) == [
         "Monday",
         "Tuesday",
@@ -202,13 +229,16 @@ def test_traffic_weeks_max_gap_zero_interpolates_nothing():
     [{"length": 1}, {"length": 0}, {"stride": 0}, {"stride": -3}, {"max_gap": -1}],
 )
 def test_traffic_weeks_bad_args(kwargs):
-    with pytest.raises(ValueError):
+    (name,) = kwargs
+    with pytest.raises(ValueError, match=f"{name} must be >= "):
         ds.traffic_weeks(**kwargs)
 
 
-def test_traffic_weeks_non_integer_args():
-    with pytest.raises(TypeError):
-        ds.traffic_weeks(length=24.5)
+@pytest.mark.parametrize("kwargs", [{"length": 24.5}, {"stride": "24"}, {"max_gap": True}])
+def test_traffic_weeks_non_integer_args_name_the_argument(kwargs):
+    (name,) = kwargs
+    with pytest.raises(ValueError, match=f"{name} must be an integer"):
+        ds.traffic_weeks(**kwargs)
 
 
 # --------------------------------------------------------------------------- bank
@@ -218,7 +248,8 @@ def test_bank_shape_and_static_attributes(bank):
     assert len(bank) == 30_200
     assert bank["account_id"].nunique() == 354
     sizes = bank.groupby("account_id").size()
-    assert sizes.min() == 2 and sizes.max() == 218
+    assert sizes.min() == 2
+    assert sizes.max() == 218
     for col in [
         "trans_id",
         "account_id",
@@ -319,9 +350,9 @@ def test_fcc_mba():
 
 
 def test_fcc_mba_raises_on_broken_blocks(monkeypatch):
-    broken = ds._fcc_raw().copy()
+    broken = broadband._fcc_raw().copy()
     broken.loc[10, "isp"] = "Someone else"
-    monkeypatch.setattr(ds, "_fcc_raw", lambda: broken)
+    monkeypatch.setattr(broadband, "_fcc_raw", lambda: broken)
     with pytest.raises(ValueError, match="isp"):
         ds.fcc_mba()
 
@@ -345,7 +376,8 @@ def test_wikipedia_wide_matches_long():
     wide = ds.wikipedia_traffic(format="wide")
     assert wide.shape == (10, 551)
     assert wide.columns[0] == "Page"
-    assert wide.columns[1] == "2015-07-01" and wide.columns[-1] == "2016-12-31"
+    assert wide.columns[1] == "2015-07-01"
+    assert wide.columns[-1] == "2016-12-31"
     back = wide.melt(id_vars="Page", var_name="date", value_name="value")
     back["date"] = pd.to_datetime(back["date"])
     merged = long.merge(back, on=["Page", "date"], suffixes=("", "_wide"), validate="one_to_one")
@@ -357,26 +389,135 @@ def test_wikipedia_wide_matches_long():
 
 
 def test_wikipedia_bad_format():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="format must be 'long' or 'wide', got 'tall'"):
         ds.wikipedia_traffic(format="tall")
 
 
-# --------------------------------------------------------------------------- listing
+# --------------------------------------------------------------------------- registry
 
 
-def test_list_datasets():
+def _public_loaders_in_family_modules() -> dict[str, object]:
+    """Public functions returning a DataFrame in the data-family modules, found by inspection."""
+    found = {}
+    for mod in pkgutil.iter_modules(ds.__path__):
+        if mod.name.startswith("_") or mod.name in ("registry", "specs"):
+            continue
+        module = importlib.import_module(f"tfgan_ts.datasets.{mod.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            local = fn.__module__ == module.__name__
+            if local and not name.startswith("_") and "DataFrame" in str(
+                inspect.signature(fn).return_annotation
+            ):
+                found[name] = fn
+    return found
+
+
+def test_registry_holds_exactly_the_documented_data_sets():
+    assert list(ds.DATASETS) == list(DOCUMENTED_SHAPES)
+
+
+def test_every_public_loader_in_the_family_modules_is_registered():
+    loaders = _public_loaders_in_family_modules()
+    assert set(loaders) == set(DOCUMENTED_SHAPES)
+    for name, fn in loaders.items():
+        assert ds.DATASETS[name].loader is fn, name
+
+
+@pytest.mark.parametrize("name", list(DOCUMENTED_SHAPES))
+def test_registered_loader_returns_its_documented_frame(name):
+    info = ds.dataset_info(name)
+    df = info.loader()
+    assert isinstance(df, pd.DataFrame)
+    assert df.shape == DOCUMENTED_SHAPES[name]
+    assert tuple(df.columns) == info.columns
+
+
+@pytest.mark.parametrize("name", list(DOCUMENTED_SHAPES))
+def test_registered_loader_is_exported_and_lives_in_its_family_module(name):
+    info = ds.DATASETS[name]
+    assert getattr(ds, name) is info.loader
+    assert name in ds.__all__
+    assert info.loader.__module__ == f"tfgan_ts.datasets.{info.family}"
+    assert ds.get_loader(name) is info.loader
+
+
+def test_registered_files_are_the_bundled_files():
+    registered = {f for info in ds.DATASETS.values() for f in info.files}
+    assert registered == set(PAYLOAD_SHA256)
+
+
+def test_bundle_script_writes_the_registered_files():
+    spec = importlib.util.spec_from_file_location("bundle_datasets", BUNDLE_SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    written = {out_name for out_name, _, _ in script.FILES.values()}
+    assert written == {f for info in ds.DATASETS.values() for f in info.files}
+    assert script.OUT_DIR.parts[-3:] == ("tfgan_ts", "datasets", "data")
+
+
+@pytest.mark.parametrize("name", ["nope", "list_datasets", "default_spec", "WEEKDAYS", ""])
+def test_get_loader_unknown_name_is_a_clear_value_error(name):
+    with pytest.raises(ValueError, match=f"unknown data set '{name}'") as info:
+        ds.get_loader(name)
+    assert "traffic_weeks" in str(info.value)
+    assert "list_datasets()" in str(info.value)
+
+
+@pytest.mark.parametrize("name", [None, 3, ("fcc_mba",)])
+def test_get_loader_non_string_name_is_a_value_error(name):
+    with pytest.raises(ValueError, match="unknown data set"):
+        ds.get_loader(name)
+
+
+def test_list_datasets_shows_every_registered_loader_with_its_shape():
     table = ds.list_datasets()
     assert list(table.columns) == ["name", "rows", "columns", "description"]
-    loaders = [
-        "load_traffic",
-        "traffic_weeks",
-        "bank_transactions",
-        "beijing_pm25",
-        "fcc_mba",
-        "wikipedia_traffic",
-    ]
-    assert table["name"].tolist() == loaders
-    for name, rows, cols in table[["name", "rows", "columns"]].itertuples(index=False):
-        assert getattr(ds, name)().shape == (rows, cols)
-    assert table.loc[table["name"] == "load_traffic", "rows"].item() == 48_204
+    assert table["name"].tolist() == list(DOCUMENTED_SHAPES)
+    shapes = {n: (r, c) for n, r, c in table[["name", "rows", "columns"]].itertuples(index=False)}
+    assert shapes == DOCUMENTED_SHAPES
+    assert table["rows"].dtype == np.int64
     assert (table["description"].str.len() > 10).all()
+
+
+def test_list_datasets_returns_a_copy():
+    table = ds.list_datasets()
+    table.loc[0, "rows"] = -1
+    assert ds.list_datasets().loc[0, "rows"] == DOCUMENTED_SHAPES["load_traffic"][0]
+
+
+def test_default_spec_exists_for_the_sequence_data_sets():
+    has_spec = {name for name, info in ds.DATASETS.items() if info.spec is not None}
+    assert has_spec == WITH_SPEC
+    has_public = {name for name, info in ds.DATASETS.items() if info.public_spec is not None}
+    assert has_public == WITH_PUBLIC_SCHEMA
+
+
+@pytest.mark.parametrize("name", sorted(WITH_SPEC))
+def test_default_spec_names_columns_of_its_loader(name):
+    spec = ds.default_spec(name)
+    columns = set(ds.DATASETS[name].columns)
+    assert spec.example_id in columns
+    assert spec.time in columns
+    assert {c.name for c in spec.attributes + spec.features} <= columns
+
+
+def test_public_schema_declares_every_bound_and_category():
+    spec = ds.default_spec("traffic_weeks", public_schema=True)
+    assert spec.max_length == 168
+    assert [c.categories for c in spec.attributes] == [
+        list(ds.WEEKDAYS), list(range(1, 13)), [False, True]
+    ]
+    assert [list(c.bounds) for c in spec.features] == [[0, 8000], [230, 320]]
+
+
+@pytest.mark.parametrize("name", ["load_traffic", "beijing_pm25", "nope"])
+def test_default_spec_without_one_names_the_choices(name):
+    with pytest.raises(ValueError, match="no default spec") as info:
+        ds.default_spec(name)
+    assert "'wikipedia_traffic'" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["fcc_mba", "nope"])
+def test_public_schema_only_for_traffic_weeks(name):
+    with pytest.raises(ValueError, match="no public schema is known"):
+        ds.default_spec(name, public_schema=True)
