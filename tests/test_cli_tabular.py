@@ -5,6 +5,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+from imblearn.over_sampling import RandomOverSampler
 
 import tfgan_ts  # noqa: F401  (registers TabularGAN for keras.models.load_model)
 from tfgan_ts.cli import main
@@ -54,8 +55,11 @@ def test_oversample_balances_keeps_originals_first_and_marks_generated(tmp_path,
     classes_table(counts).to_csv(src, index=False)
     assert oversample(src, out, "--mark", "synthetic") == 0
     printed = capsys.readouterr().out
-    assert "classes in" in printed and "big: 100" in printed and "small: 20" in printed
-    assert "150 original rows" in printed and "150 generated" in printed
+    assert "classes in" in printed
+    assert "big: 100" in printed
+    assert "small: 20" in printed
+    assert "150 original rows" in printed
+    assert "150 generated" in printed
     given, back = pd.read_csv(src), pd.read_csv(out)
     assert list(back.columns) == [*given.columns, "synthetic"]
     assert len(back) == 3 * 100
@@ -71,7 +75,8 @@ def test_oversample_balances_keeps_originals_first_and_marks_generated(tmp_path,
     assert added["label"].value_counts().to_dict() == {"mid": 70, "small": 80}
     assert not added.isna().any().any()
     assert set(added["kind"]) <= {"a", "b", "c"}
-    assert added["count"].dtype == np.int64 and added["count"].between(0, 5).all()
+    assert added["count"].dtype == np.int64
+    assert added["count"].between(0, 5).all()
 
 
 def test_oversample_float_ratio_with_parquet_in_and_out(tmp_path, capsys):
@@ -82,15 +87,21 @@ def test_oversample_float_ratio_with_parquet_in_and_out(tmp_path, capsys):
     df.to_parquet(src, index=False)
     assert oversample(src, out, "--sampling-strategy", str(ratio)) == 0
     back = pd.read_parquet(out)
-    # imbalanced-learn adds int(majority * ratio - minority) rows: 67.5 - 25 truncates to 42
-    expected_minor = n_minor + int(n_major * ratio - n_minor)
-    assert expected_minor == 67
-    assert back["label"].value_counts().to_dict() == {"no": n_major, "yes": expected_minor}
+    # the class counts imbalanced-learn's own oversampler reaches with the same ratio (it
+    # truncates 0.5 * 135 = 67.5 minority rows to 67)
+    _, y_reference = RandomOverSampler(sampling_strategy=ratio, random_state=0).fit_resample(
+        df.drop(columns="label"), df["label"])
+    counts = back["label"].value_counts().to_dict()
+    assert counts == y_reference.value_counts().to_dict()
+    assert counts["no"] == n_major
+    printed = capsys.readouterr().out
+    assert f"classes now no: {counts['no']}, yes: {counts['yes']}" in printed
+    assert f"+ {counts['yes'] - n_minor} generated" in printed
     assert list(back.columns) == list(df.columns)
     assert back.dtypes.to_dict() == df.dtypes.to_dict()
     pd.testing.assert_frame_equal(back.iloc[:len(df)], df, check_exact=True)
     assert (back["label"].iloc[len(df):] == "yes").all()
-    assert f"wrote {out}" in capsys.readouterr().out
+    assert f"wrote {out}" in printed
 
 
 def test_oversample_bad_input(tmp_path, capsys):
@@ -102,26 +113,34 @@ def test_oversample_bad_input(tmp_path, capsys):
 
     good = classes_table({"big": 40, "small": 10})
     code, err = run(good.drop(columns="label"))
-    assert code == 2 and "--target 'label' is not a column" in err
+    assert code == 2
+    assert "--target 'label' is not a column" in err
 
     code, err = run(good.assign(label="big"))
-    assert code == 2 and "single class" in err and "at least two classes" in err
+    assert code == 2
+    assert "single class" in err
+    assert "at least two classes" in err
 
     holed = good.copy()
     holed.loc[3, "y"] = np.nan
     code, err = run(holed)
-    assert code == 2 and "feature column 'y'" in err and "1 missing value" in err
+    assert code == 2
+    assert "feature column 'y'" in err
+    assert "1 missing value" in err
 
     unlabelled = good.copy()
     unlabelled.loc[[0, 5], "label"] = np.nan
     code, err = run(unlabelled)
-    assert code == 2 and "2 row(s) have no label" in err
+    assert code == 2
+    assert "2 row(s) have no label" in err
 
     code, err = run(good, "--discrete", "count,colour")
-    assert code == 2 and "--discrete ['colour'] are not feature columns" in err
+    assert code == 2
+    assert "--discrete ['colour'] are not feature columns" in err
 
     code, err = run(good, "--mark", "kind")
-    assert code == 2 and "--mark 'kind' is already a column" in err
+    assert code == 2
+    assert "--mark 'kind' is already a column" in err
     assert not (tmp_path / "out.csv").exists()
 
 
@@ -145,14 +164,17 @@ def test_synthesize_table_conditioned_rows_fidelity_and_saved_model(tmp_path, ca
     for column in df.columns:  # the per-column table
         assert column in printed.split("mean column similarity", 1)[1]
     back = pd.read_csv(out)
-    assert len(back) == 50 and list(back.columns) == list(df.columns)
+    assert len(back) == 50
+    assert list(back.columns) == list(df.columns)
     assert (back["factor"] == "B").all()
     assert not back.isna().any().any()
     # the saved model loads (tfgan_ts imported) and generates
-    assert saved.is_file() and f"saved the model to {saved}" in printed
+    assert saved.is_file()
+    assert f"saved the model to {saved}" in printed
     model = keras.models.load_model(saved)
     rows = model.generate(20, conditions={"factor": "B"}, seed=1)
-    assert len(rows) == 20 and list(rows.columns) == list(df.columns)
+    assert len(rows) == 20
+    assert list(rows.columns) == list(df.columns)
     assert (rows["factor"] == "B").all()
 
 
@@ -165,8 +187,10 @@ def test_synthesize_table_integer_condition_is_typed_as_the_column(tmp_path, cap
     assert "with {'dose': 2}" in printed  # an int, not the text '2'
     assert f"fidelity against the {int((df['dose'] == 2).sum())} real rows" in printed
     back = pd.read_csv(out)
-    assert len(back) == 30 and list(back.columns) == list(df.columns)
-    assert back["dose"].dtype == np.int64 and (back["dose"] == 2).all()
+    assert len(back) == 30
+    assert list(back.columns) == list(df.columns)
+    assert back["dose"].dtype == np.int64
+    assert (back["dose"] == 2).all()
 
 
 def test_synthesize_table_bad_input(tmp_path, capsys):
@@ -180,9 +204,11 @@ def test_synthesize_table_bad_input(tmp_path, capsys):
     assert "-n must be a positive number of rows to generate, got 0" in fails("-n", "0")
     assert "-n is required" in fails()
     err = fails("-n", "5", "--condition", "colour=red")
-    assert "no column 'colour'" in err and "'factor'" in err
+    assert "no column 'colour'" in err
+    assert "'factor'" in err
     err = fails("-n", "5", "--condition", "factorB")
-    assert "--condition expects COL=VALUE" in err and "'factorB'" in err
+    assert "--condition expects COL=VALUE" in err
+    assert "'factorB'" in err
     err = fails("-n", "5", "--condition", "factor=B", "--batch-size", "25")
     assert "batch_size=25 must be a multiple of pac=10" in err
     err = fails("-n", "5", "--condition", "factor=Z")
