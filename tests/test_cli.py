@@ -55,6 +55,8 @@ def test_datasets_export(tmp_path, capsys):
     assert "fcc_mba: 33600 rows x 7 columns" in capsys.readouterr().out
     pd.testing.assert_frame_equal(read_frame(str(target)), tg.datasets.fcc_mba())
     assert main(["datasets", "--name", "nope"]) == 2
+    assert "error: unknown data set 'nope'" in capsys.readouterr().err
+    assert main(["datasets", "--name", "WEEKDAYS"]) == 2  # in the module, not a data set
 
 
 def test_frame_io_errors(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from .frames import write_frame
 
@@ -12,14 +11,10 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
     from .. import datasets
 
     if args.name:
-        loader = getattr(datasets, args.name, None)
-        if loader is None or args.name not in datasets.__all__ or args.name in (
-            "list_datasets", "default_spec"
-        ):
-            print(f"unknown data set {args.name!r}; run 'tfgan-ts datasets' for the list",
-                  file=sys.stderr)
-            return 2
-        df = loader()
+        if args.name not in datasets.DATASETS:
+            raise ValueError(f"unknown data set {args.name!r}; run 'tfgan-ts datasets' for "
+                             "the list")
+        df = datasets.get_loader(args.name)()
         print(f"{args.name}: {df.shape[0]} rows x {df.shape[1]} columns")
         print(df.head(args.head).to_string())
         if args.out:
