@@ -3,10 +3,14 @@
 
 Usage::
 
-    python scripts/bundle_datasets.py [SOURCE_DIR]
+    python scripts/bundle_datasets.py [SOURCE_DIR] [--out OUT_DIR]
 
 ``SOURCE_DIR`` defaults to ``../shared/data`` relative to the repository root.
-It must hold the CSV files described in its ``SOURCES.md``.
+It must hold the CSV files described in its ``SOURCES.md``. ``OUT_DIR``
+defaults to ``tfgan_ts/datasets/data``; pass another directory to check that
+the script reproduces the shipped bytes without touching them. The loaders
+that read each file are listed in ``tfgan_ts.datasets.registry.DATASETS``
+(``DatasetInfo.files``); tests/test_datasets.py checks that the two agree.
 
 Each file is written xz-compressed (Python's :mod:`lzma`, preset 9 extreme).
 The output is deterministic: running the script twice gives identical bytes.
@@ -76,16 +80,19 @@ FILES = {
 
 
 def git_blob_id(data: bytes) -> str:
+    """The id git gives ``data`` as a blob, to compare with the upstream commit's file."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def check(name: str, data: bytes, kind: str, expected: str) -> None:
+    """Stop with a message if a source file is not the expected version."""
     got = git_blob_id(data) if kind == "blob" else hashlib.sha256(data).hexdigest()
     if got != expected:
         raise SystemExit(f"{name}: {kind} {got} does not match the expected {expected}")
 
 
 def transaction_accounts(trans_csv: bytes) -> set[str]:
+    """The ``account_id`` values that occur in the transactions file."""
     reader = csv.DictReader(io.StringIO(trans_csv.decode("utf-8")))
     return {row["account_id"] for row in reader}
 
@@ -103,16 +110,24 @@ def subset_accounts(account_csv: bytes, keep: set[str]) -> bytes:
 
 
 def compress(data: bytes) -> bytes:
+    """``data`` as deterministic xz (preset 9 extreme)."""
     return lzma.compress(data, format=lzma.FORMAT_XZ, preset=9 | lzma.PRESET_EXTREME)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Check the sources, write the compressed files and print their checksums."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "source", nargs="?", default=str(DEFAULT_SOURCE), help="directory with the source CSVs"
     )
+    parser.add_argument(
+        "--out",
+        default=str(OUT_DIR),
+        help="where to write the .csv.xz files (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     src = Path(args.source)
+    out_dir = Path(args.out)
 
     raw = {}
     for name, (_, kind, expected) in FILES.items():
@@ -123,14 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     keep = transaction_accounts(raw["berka_ecac_trans_354_loan_accounts.csv"])
     raw["berka_account.csv"] = subset_accounts(raw["berka_account.csv"], keep)
 
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     total = 0
     for name, (out_name, _, _) in FILES.items():
         payload = raw[name]
         packed = compress(payload)
         if lzma.decompress(packed) != payload:
             raise SystemExit(f"{out_name}: round trip failed")
-        (OUT_DIR / out_name).write_bytes(packed)
+        (out_dir / out_name).write_bytes(packed)
         total += len(packed)
         print(
             f"{out_name:45s} {len(payload):>9,d} -> {len(packed):>9,d} bytes  "
