@@ -11,12 +11,15 @@ loaded already. :func:`register_when_keras_loads` therefore
 
 * imports :mod:`tfgan_ts.models` at once when ``keras`` is in ``sys.modules`` (TensorFlow is
   then loaded anyway);
-* otherwise puts a finder on ``sys.meta_path`` that watches the top-level imports of
-  ``keras`` and ``tensorflow`` only. It lets the usual finders locate them and wraps their
-  loaders so that, once the outermost of those imports has finished (``import tensorflow``
-  loads Keras in the middle of its own start, ``import keras`` loads TensorFlow in the middle
-  of its), :mod:`tfgan_ts.models` is imported and the finder removes itself. Every other
-  import, and the modules' own loaders afterwards, are left as they were.
+* otherwise puts a finder on ``sys.meta_path`` that watches the imports of ``keras``,
+  ``tensorflow`` and tfgan_ts's own submodules. It lets the usual finders locate them and
+  wraps their loaders to count the imports under way. When the outermost of them has
+  finished and Keras is loaded, it imports :mod:`tfgan_ts.models` and removes itself.
+  Waiting for the outermost import matters: ``import tensorflow`` loads Keras in the middle
+  of its own start, ``import keras`` loads TensorFlow in the middle of its, and a tfgan_ts
+  module that imports TensorFlow (``tfgan_ts.runtime``, say) is itself half-initialized at
+  that moment, so importing the models then could meet half-made modules. Every other
+  import, and each module's own loader once it runs, is left as it was.
 
 A failure to import the models is turned into a warning: ``import keras`` must not fail
 because of this package.
@@ -33,6 +36,7 @@ import warnings
 from types import ModuleType
 
 _WATCHED = ("keras", "tensorflow")
+_OWN = "tfgan_ts."
 _MODELS = "tfgan_ts.models"
 
 
@@ -68,14 +72,16 @@ class _AfterLoad(importlib.abc.Loader):
 
 
 class _KerasFinder(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: wraps the loaders of the first imports of keras/tensorflow."""
+    """Finds nothing itself: wraps the loaders of keras, tensorflow and tfgan_ts.* modules
+    to see when the outermost of their imports has finished."""
 
     def __init__(self):
         self.loading = 0  # watched imports under way (they nest)
         self._searching = threading.local()
 
     def find_spec(self, fullname, path, target=None):  # noqa: ARG002  (finder protocol)
-        if fullname not in _WATCHED or getattr(self._searching, "on", False):
+        watched = fullname in _WATCHED or fullname.startswith(_OWN)
+        if not watched or getattr(self._searching, "on", False):
             return None
         self._searching.on = True
         try:  # the spec the other finders give
