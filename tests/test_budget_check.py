@@ -26,7 +26,9 @@ def test_hand_computed_months_exceed_day_and_allowance():
     assert check.days_left == 21
     assert check.daily_allowance == pytest.approx(400 / 21)
     feb = check.months.set_index("month").loc[pd.Period("2026-02", "M")]
-    assert feb["spent"] == 0 and feb["forecast"] == 560 and feb["complete"]
+    assert feb["spent"] == 0
+    assert feb["forecast"] == 560
+    assert feb["complete"]
     assert feb["exceeded_on"] == pd.Timestamp("2026-02-26")  # 20 × 26 = 520 > 500
     assert "2026-01-31" in check.summary()
 
@@ -35,9 +37,12 @@ def test_within_budget_and_partial_month():
     history = daily("2026-03-01", [5.0] * 15)
     forecast = np.full(5, 5.0)                            # an array: Mar 16..20
     check = tg.forecast.budget_check(history, forecast, 1000)
-    assert check.exceeds_on is None and not check.over_budget
+    assert check.exceeds_on is None
+    assert not check.over_budget
     row = check.months.iloc[0]
-    assert row["projected"] == 100 and not row["complete"] and row["remaining"] == 900
+    assert row["projected"] == 100
+    assert not row["complete"]
+    assert row["remaining"] == 900
     assert check.days_left == 16                          # March 16..31
     assert check.daily_allowance == pytest.approx((1000 - 75) / 16)
 
@@ -78,14 +83,16 @@ def test_daily_totals_hand_computed():
     assert list(out.columns) == ["acct", "when", "amt"]
     assert out["acct"].dtype == tx["acct"].dtype
     a3 = out[out["acct"] == 3]
-    assert list(a3["when"].dt.day) == [10, 11] and list(a3["amt"]) == [0.0, 4.0]
+    assert list(a3["when"].dt.day) == [10, 11]
+    assert list(a3["amt"]) == [0.0, 4.0]
     a7 = out[out["acct"] == 7]        # Jan 1..4: the credit on the 3rd spans but adds 0
     assert list(a7["when"]) == list(pd.date_range("2026-01-01", "2026-01-04"))
     assert list(a7["amt"]) == [7.5, 0.0, 0.0, 10.0]
     assert list(out["acct"]) == [3, 3, 7, 7, 7, 7]
     # the result is what budget_check takes
     check = tg.forecast.budget_check(a7.set_index("when")["amt"], [1.0] * 3, 100)
-    assert check.spent_to_date == 17.5 and check.projected_total == 20.5
+    assert check.spent_to_date == 17.5
+    assert check.projected_total == 20.5
     everything = tg.forecast.daily_totals(tx, "acct", "when", "amt")
     assert everything.loc[everything["acct"] == 7, "amt"].sum() == 116.5
 

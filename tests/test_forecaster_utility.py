@@ -4,11 +4,14 @@ Models are tiny (8 units, <= 8 epochs, <= 1.5k windows) so the file runs in well
 on two CPU cores.
 """
 
+import random
 import warnings
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
+import tensorflow as tf
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -106,7 +109,8 @@ def test_noiseless_sine_is_forecast_with_small_error():
     assert set(f.history_) == {"loss", "val_loss"}
     assert 1 <= len(f.history_["loss"]) <= 8
     scores = f.evaluate(test)
-    assert scores["n_windows"] == 10 * 36 and scores["n_skipped"] == 0
+    assert scores["n_windows"] == 10 * 36
+    assert scores["n_skipped"] == 0
     # the series std is 0.707; a trained model is ~0.01 off, predicting the mean ~0.64
     assert scores["mae"] < 0.1 * train.std()
     assert scores["rmse"] < 0.15 * train.std()
@@ -131,6 +135,65 @@ def test_scaling_is_inverted_on_output_and_target_picks_the_feature():
     assert np.abs(pred - targets).mean() < 0.1  # amplitude 1
 
 
+# --------------------------------------------------------------------------- seeding
+
+
+def assert_global_generators_untouched(run):
+    """``run()`` must leave NumPy's and Python's global generators as it found them, and
+    TensorFlow's global seed stream must go on as if ``run()`` had not been called."""
+    tf.random.set_seed(11)
+    expected_tf = tf.random.uniform([3]).numpy()
+    np.random.seed(11)
+    random.seed(11)
+    np_before, py_before = np.random.get_state(), random.getstate()
+    tf.random.set_seed(11)
+    run()
+    np_after = np.random.get_state()
+    assert np_after[0] == np_before[0]
+    np.testing.assert_array_equal(np_after[1], np_before[1])
+    assert np_after[2:] == np_before[2:]
+    assert random.getstate() == py_before
+    np.testing.assert_array_equal(tf.random.uniform([3]).numpy(), expected_tf)
+
+
+def test_fit_predict_evaluate_leave_the_global_generators_alone():
+    x = _sines(6, 30, seed=2)
+
+    def run():
+        f = LSTMForecaster(window=6, units=4, epochs=2, batch_size=16, seed=0).fit(x)
+        f.predict(f.make_windows(x)[0])
+        f.evaluate(x)
+
+    assert_global_generators_untouched(run)
+
+
+def test_same_seed_same_forecaster_whatever_the_global_generators():
+    x = _sines(8, 30, seed=2)
+    settings = dict(window=6, units=4, epochs=3, batch_size=16)
+    first = LSTMForecaster(**settings, seed=3).fit(x)
+    windows = first.make_windows(x)[0]
+    keras.utils.set_random_seed(99)  # the global generators elsewhere: no effect on seed=3
+    again = LSTMForecaster(**settings, seed=3).fit(x)
+    np.testing.assert_array_equal(again.predict(windows), first.predict(windows))
+    assert again.history_ == first.history_
+    other = LSTMForecaster(**settings, seed=4).fit(x)
+    assert not np.array_equal(other.predict(windows), first.predict(windows))
+
+
+def test_unseeded_fit_follows_keras_set_random_seed():
+    """seed=None draws its seed from Python's global generator, as unseeded Keras layers do."""
+    x = _sines(4, 20, seed=2)
+    settings = dict(window=6, units=4, epochs=1, batch_size=16)
+    keras.utils.set_random_seed(5)
+    first = LSTMForecaster(**settings).fit(x)
+    keras.utils.set_random_seed(5)
+    again = LSTMForecaster(**settings).fit(x)
+    windows = first.make_windows(x)[0]
+    np.testing.assert_array_equal(again.predict(windows), first.predict(windows))
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        LSTMForecaster(seed=1.5).fit(x)
+
+
 # --------------------------------------------------------------------------- sklearn API
 
 
@@ -143,8 +206,11 @@ def test_get_params_clone_and_set_params():
         "seed": 7, "verbose": 0,
     }
     g = clone(f)
-    assert g is not f and g.get_params() == params
-    assert g.set_params(units=2, layers=2) is g and g.units == 2 and g.layers == 2
+    assert g is not f
+    assert g.get_params() == params
+    assert g.set_params(units=2, layers=2) is g
+    assert g.units == 2
+    assert g.layers == 2
     assert "LSTMForecaster(" in repr(f)
 
 
@@ -152,7 +218,8 @@ def test_fitted_two_layer_model_with_horizon_and_no_validation():
     x = _sines(8, 30, seed=2)
     f = LSTMForecaster(window=6, horizon=3, units=4, layers=2, epochs=2, validation_split=0.0,
                        seed=0).fit(x)
-    assert f.n_validation_windows_ == 0 and "val_loss" not in f.history_
+    assert f.n_validation_windows_ == 0
+    assert "val_loss" not in f.history_
     assert f.predict(f.make_windows(x)[0][:5]).shape == (5, 3)
     assert f.predict(np.zeros((0, 6, 1))).shape == (0, 3)
     assert len([w for w in f.model_.layers if "lstm" in w.name]) == 2
@@ -226,8 +293,10 @@ def test_forecast_utility_identical_synthetic_gives_ratio_exactly_one(frames):
         "window", "horizon",
     }
     # same data + same seed -> identical models (TF on CPU is deterministic here)
-    assert out["mae_ratio"] == 1.0 and out["rmse_ratio"] == 1.0
-    assert out["tstr_mae"] == out["trtr_mae"] and out["tstr_rmse"] == out["trtr_rmse"]
+    assert out["mae_ratio"] == 1.0
+    assert out["rmse_ratio"] == 1.0
+    assert out["tstr_mae"] == out["trtr_mae"]
+    assert out["tstr_rmse"] == out["trtr_rmse"]
     assert out["n_windows_train_real"] == out["n_windows_train_synthetic"] == 30 * 24
     assert out["n_windows_test"] == 8 * 24
     assert (out["target"], out["window"], out["horizon"]) == ("y", 12, 1)
@@ -242,7 +311,8 @@ def test_forecast_utility_noise_synthetic_is_much_worse(frames):
     noise = noise.iloc[:-20]  # the last synthetic sequence is shorter: variable lengths work
     out = forecast_utility(train, noise, test, _spec(), target="y", **UTIL)
     assert out["trtr_mae"] < 0.1  # real-trained: ~0.01-0.03 (amplitude 1)
-    assert out["mae_ratio"] > 1.5 and out["rmse_ratio"] > 1.5  # noise-trained: ratio ~20-70
+    assert out["mae_ratio"] > 1.5
+    assert out["rmse_ratio"] > 1.5
     assert out["n_windows_train_synthetic"] == 29 * 24 + 4
 
 
@@ -278,7 +348,8 @@ def test_train_test_split_sequences_keeps_whole_sequences():
     assert set(train["id"]) | set(test["id"]) == set("abcdefghij")
     assert len(train) + len(test) == len(df)
     assert (test.groupby("id").size() == 3).all()
-    assert train.index.is_monotonic_increasing and test.index.is_monotonic_increasing
+    assert train.index.is_monotonic_increasing
+    assert test.index.is_monotonic_increasing
     again = train_test_split_sequences(df, spec, test_size=0.25, seed=3)[1]
     pd.testing.assert_frame_equal(test, again)
     assert train_test_split_sequences(df, spec, test_size=4, seed=0)[1]["id"].nunique() == 4

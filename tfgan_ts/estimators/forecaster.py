@@ -5,32 +5,32 @@ features as input, the next ``horizon`` values of feature ``target`` as the answ
 feature to [0, 1] with the min and max seen in ``fit`` and trains an LSTM on the windows with
 early stopping. It is the downstream model of
 :func:`tfgan_ts.evaluation.utility.forecast_utility` (train on synthetic, test on real), and a
-plain forecaster in its own right.
-
-Sequences can be given as
-
-* a list of 2-D arrays ``[T_i, F]`` (variable lengths; 1-D arrays are one feature),
-* a 3-D array ``[n, T, F]``, padded with NaN after each sequence's end or with ``lengths``,
-* a 2-D array ``[n, T]`` (one feature), padded the same way — what
-  :func:`tfgan_ts.evaluation.sequence_matrix` returns for one column of a long frame.
-
-Windows never cross from one sequence into another nor into padding.
+plain forecaster in its own right. The accepted sequence layouts and the window cutting are in
+:mod:`tfgan_ts.estimators.sequence_windows`.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
+from collections.abc import Sequence
 
 import keras
 import numpy as np
-import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 from sklearn.preprocessing import MinMaxScaler
 
+from .seeding import check_seed, draw_seed, glorot, orthogonal, shuffled_batches, sub_seeds
+from .sequence_windows import as_sequences, check_target, cut_windows, is_int, report_skipped
+
 __all__ = ["LSTMForecaster"]
+
+# streams of the sub-seeds drawn from the estimator's seed (see seeding.sub_seeds)
+_WEIGHTS_STREAM, _BATCH_ORDER_STREAM = 1, 2
 
 
 class LSTMForecaster(BaseEstimator):
@@ -61,9 +61,11 @@ class LSTMForecaster(BaseEstimator):
             ``epochs`` (the weights of the last epoch are kept).
         validation_split: share of whole windows held out (seeded shuffle) to monitor; 0 uses
             no validation windows and early stopping then watches the training loss.
-        seed: seeds the validation shuffle and, through ``keras.utils.set_random_seed`` at
-            ``fit`` (which also seeds Python's and NumPy's global generators), weight
-            initialisation and batch order. Same seed and data → the same model on one machine.
+        seed: seeds the validation split, the weight initializers and the batch order, each
+            from its own sub-seed and without touching Python's, NumPy's or TensorFlow's
+            global generators (as scikit-learn's ``random_state``). Same seed and data → the
+            same model on one machine. None draws a seed from Python's global ``random``, as
+            Keras does for unseeded layers.
         verbose: Keras verbosity for ``fit``.
 
     Attributes (after ``fit``):
@@ -79,19 +81,19 @@ class LSTMForecaster(BaseEstimator):
 
     def __init__(
         self,
-        window=24,
-        horizon=1,
-        target=0,
-        units=32,
-        layers=1,
-        epochs=50,
-        batch_size=64,
-        learning_rate=1e-3,
-        patience=5,
-        validation_split=0.1,
-        seed=None,
-        verbose=0,
-    ):
+        window: int = 24,
+        horizon: int = 1,
+        target: int = 0,
+        units: int = 32,
+        layers: int = 1,
+        epochs: int = 50,
+        batch_size: int = 64,
+        learning_rate: float = 1e-3,
+        patience: int | None = 5,
+        validation_split: float = 0.1,
+        seed: int | None = None,
+        verbose: int | str = 0,
+    ) -> None:
         self.window = window
         self.horizon = horizon
         self.target = target
@@ -106,7 +108,8 @@ class LSTMForecaster(BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ public -------
-    def fit(self, X, lengths=None) -> LSTMForecaster:
+    def fit(self, X: ArrayLike | Sequence[ArrayLike],
+            lengths: ArrayLike | None = None) -> LSTMForecaster:
         """Cut ``X`` into windows, fit the scaler on it and train the LSTM; returns self.
 
         Args:
@@ -116,12 +119,12 @@ class LSTMForecaster(BaseEstimator):
                 are ignored); None: each row ends after its last step that is not all NaN.
         """
         self._check_params()
-        seqs = _as_sequences(X, lengths, "X")
+        seqs = as_sequences(X, lengths, "X")
         n_features = seqs[0].shape[1]
-        _check_target(self.target, n_features)
+        check_target(self.target, n_features)
         used = [s for s in seqs if len(s) >= self.window + self.horizon]
-        inputs, targets, n_skipped = self._windows(seqs, self.window, self.horizon, self.target)
-        _report_skipped(n_skipped, len(seqs), self.window, self.horizon, "X", fitting=True)
+        inputs, targets, n_skipped = cut_windows(seqs, self.window, self.horizon, self.target)
+        report_skipped(n_skipped, len(seqs), self.window, self.horizon, "X", fitting=True)
 
         scaler = MinMaxScaler().fit(np.concatenate(used, axis=0))
         t = int(self.target)
@@ -129,24 +132,12 @@ class LSTMForecaster(BaseEstimator):
         y = (targets * scaler.scale_[t] + scaler.min_[t]).astype(np.float32)
 
         m = len(x)
-        n_val = 0
-        if self.validation_split > 0:
-            if m < 2:
-                warnings.warn(
-                    f"only {m} window in the training data: no validation windows can be held "
-                    "out, so early stopping watches the training loss; pass longer or more "
-                    "sequences, or validation_split=0 to silence this",
-                    UserWarning,
-                    stacklevel=2,
-                )
-            else:
-                n_val = min(max(1, int(round(self.validation_split * m))), m - 1)
-        order = np.random.default_rng(self.seed).permutation(m)
+        n_val = self._n_validation(m)
+        seed = draw_seed(self.seed)
+        order = np.random.default_rng(seed).permutation(m)
         val_idx, train_idx = np.sort(order[:n_val]), np.sort(order[n_val:])
 
-        if self.seed is not None:
-            keras.utils.set_random_seed(int(self.seed))
-        model = self._build(n_features)
+        model = self._build(n_features, seed)
         callbacks = []
         if self.patience is not None:
             callbacks.append(
@@ -157,13 +148,14 @@ class LSTMForecaster(BaseEstimator):
                 )
             )
         validation = (x[val_idx], y[val_idx]) if n_val else None
+        epochs, batch_size = int(self.epochs), int(self.batch_size)
+        (order_seed,) = sub_seeds(seed, _BATCH_ORDER_STREAM, 1)
         hist = model.fit(
-            x[train_idx],
-            y[train_idx],
+            shuffled_batches((x[train_idx], y[train_idx]), batch_size, epochs, order_seed),
+            steps_per_epoch=math.ceil(len(train_idx) / batch_size),
             validation_data=validation,
-            epochs=int(self.epochs),
-            batch_size=int(self.batch_size),
-            shuffle=True,
+            epochs=epochs,
+            shuffle=False,  # the batches above are shuffled already
             callbacks=callbacks,
             verbose=self.verbose,
         )
@@ -178,7 +170,7 @@ class LSTMForecaster(BaseEstimator):
         self._fitted = {"window": int(self.window), "horizon": int(self.horizon), "target": t}
         return self
 
-    def predict(self, windows) -> np.ndarray:
+    def predict(self, windows: ArrayLike) -> np.ndarray:
         """Forecast from raw-scale windows ``[m, window, F]`` (``[m, window]`` when F = 1);
         returns the raw-scale forecasts ``[m, horizon]`` of the target feature."""
         self._require_fitted("predict")
@@ -205,7 +197,8 @@ class LSTMForecaster(BaseEstimator):
         out = np.asarray(out, dtype=np.float64).reshape(len(x), horizon)
         return (out - self.scaler_.min_[t]) / self.scaler_.scale_[t]
 
-    def make_windows(self, X, lengths=None) -> tuple[np.ndarray, np.ndarray]:
+    def make_windows(self, X: ArrayLike | Sequence[ArrayLike],
+                     lengths: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Raw-scale ``(inputs [m, window, F], targets [m, horizon])`` of ``X`` with this
         estimator's ``window``, ``horizon`` and ``target``.
 
@@ -214,13 +207,14 @@ class LSTMForecaster(BaseEstimator):
         if all are, a ValueError is raised. ``X`` and ``lengths`` as in :meth:`fit`.
         """
         self._check_params()
-        seqs = _as_sequences(X, lengths, "X")
-        _check_target(self.target, seqs[0].shape[1])
-        inputs, targets, n_skipped = self._windows(seqs, self.window, self.horizon, self.target)
-        _report_skipped(n_skipped, len(seqs), self.window, self.horizon, "X", fitting=False)
+        seqs = as_sequences(X, lengths, "X")
+        check_target(self.target, seqs[0].shape[1])
+        inputs, targets, n_skipped = cut_windows(seqs, self.window, self.horizon, self.target)
+        report_skipped(n_skipped, len(seqs), self.window, self.horizon, "X", fitting=False)
         return inputs, targets
 
-    def evaluate(self, X, lengths=None) -> dict:
+    def evaluate(self, X: ArrayLike | Sequence[ArrayLike],
+                 lengths: ArrayLike | None = None) -> dict[str, float | int]:
         """Forecast every window of ``X`` and score on the raw scale.
 
         Returns ``{"mae", "rmse", "n_windows", "n_skipped"}``: mean absolute error and root
@@ -230,17 +224,17 @@ class LSTMForecaster(BaseEstimator):
         ``X`` and ``lengths`` as in :meth:`fit`; the fitted window, horizon and target are used.
         """
         self._require_fitted("evaluate")
-        seqs = _as_sequences(X, lengths, "X")
+        seqs = as_sequences(X, lengths, "X")
         if seqs[0].shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {seqs[0].shape[1]} feature(s) but the forecaster was fitted on "
                 f"{self.n_features_in_}; pass the same features in the same order"
             )
         cfg = self._fitted
-        inputs, targets, n_skipped = self._windows(
+        inputs, targets, n_skipped = cut_windows(
             seqs, cfg["window"], cfg["horizon"], cfg["target"]
         )
-        _report_skipped(n_skipped, len(seqs), cfg["window"], cfg["horizon"], "X", fitting=False)
+        report_skipped(n_skipped, len(seqs), cfg["window"], cfg["horizon"], "X", fitting=False)
         pred = self.predict(inputs)
         return {
             "mae": float(mean_absolute_error(targets.ravel(), pred.ravel())),
@@ -250,32 +244,34 @@ class LSTMForecaster(BaseEstimator):
         }
 
     # ------------------------------------------------------------------ internals ----
-    @staticmethod
-    def _windows(seqs, window, horizon, target):
-        """Stack the windows of every sequence; returns inputs, targets and the number of
-        sequences too short to give a window."""
-        span = window + horizon
-        n_features = seqs[0].shape[1]
-        inputs, targets, skipped = [], [], 0
-        for s in seqs:
-            if len(s) < span:
-                skipped += 1
-                continue
-            # [L - span + 1, F, span] -> [L - span + 1, span, F]
-            w = np.lib.stride_tricks.sliding_window_view(s, span, axis=0).transpose(0, 2, 1)
-            inputs.append(w[:, :window, :])
-            targets.append(w[:, window:, target])
-        if not inputs:
-            return np.zeros((0, window, n_features)), np.zeros((0, horizon)), skipped
-        return np.concatenate(inputs), np.concatenate(targets), skipped
+    def _n_validation(self, m: int) -> int:
+        """Windows held out for validation out of ``m`` (none when fewer than two)."""
+        if self.validation_split <= 0:
+            return 0
+        if m < 2:
+            warnings.warn(
+                f"only {m} window in the training data: no validation windows can be held "
+                "out, so early stopping watches the training loss; pass longer or more "
+                "sequences, or validation_split=0 to silence this",
+                UserWarning,
+                stacklevel=3,
+            )
+            return 0
+        return min(max(1, int(round(self.validation_split * m))), m - 1)
 
-    def _build(self, n_features: int) -> keras.Model:
+    def _build(self, n_features: int, seed: int) -> keras.Model:
+        """The compiled network; every initializer (and the LSTMs' dropout generators) seeded
+        from ``seed``, so building draws nothing from Keras's global generators."""
+        n_layers = int(self.layers)
+        seeds = iter(sub_seeds(seed, _WEIGHTS_STREAM, 3 * n_layers + 1))
         model = keras.Sequential(name="lstm_forecaster")
         model.add(keras.Input(shape=(int(self.window), n_features)))
-        for i in range(int(self.layers)):
-            last = i == int(self.layers) - 1
-            model.add(keras.layers.LSTM(int(self.units), return_sequences=not last))
-        model.add(keras.layers.Dense(int(self.horizon)))
+        for i in range(n_layers):
+            model.add(keras.layers.LSTM(
+                int(self.units), return_sequences=i < n_layers - 1,
+                kernel_initializer=glorot(next(seeds)),
+                recurrent_initializer=orthogonal(next(seeds)), seed=next(seeds)))
+        model.add(keras.layers.Dense(int(self.horizon), kernel_initializer=glorot(next(seeds))))
         model.compile(optimizer=keras.optimizers.Adam(float(self.learning_rate)), loss="mse")
         return model
 
@@ -295,11 +291,11 @@ class LSTMForecaster(BaseEstimator):
             "batch_size": self.batch_size,
         }
         for name, value in ints.items():
-            if not _is_int(value) or value < 1:
+            if not is_int(value) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not _is_int(self.target):
+        if not is_int(self.target):
             raise ValueError(f"target must be a feature index (int), got {self.target!r}")
-        if self.patience is not None and (not _is_int(self.patience) or self.patience < 0):
+        if self.patience is not None and (not is_int(self.patience) or self.patience < 0):
             raise ValueError(
                 f"patience must be a non-negative integer or None, got {self.patience!r}"
             )
@@ -308,136 +304,4 @@ class LSTMForecaster(BaseEstimator):
         split = self.validation_split
         if not isinstance(split, numbers.Real) or not 0 <= split < 1:
             raise ValueError(f"validation_split must be in [0, 1), got {split!r}")
-        if self.seed is not None and not _is_int(self.seed):
-            raise ValueError(f"seed must be an integer or None, got {self.seed!r}")
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_target(target, n_features: int):
-    if not 0 <= target < n_features:
-        raise ValueError(
-            f"target={target} is out of range: the data have {n_features} feature(s), so "
-            f"target must be in 0..{n_features - 1}"
-        )
-
-
-def _report_skipped(n_skipped, n_seqs, window, horizon, name, fitting):
-    span = window + horizon
-    if n_skipped == n_seqs:
-        raise ValueError(
-            f"{name}: all {n_seqs} sequence(s) are shorter than window + horizon = "
-            f"{window} + {horizon} = {span} steps, so no window can be cut; use a smaller "
-            "window/horizon or longer sequences"
-        )
-    if n_skipped:
-        where = " (counted in n_skipped_)" if fitting else ""
-        warnings.warn(
-            f"{name}: {n_skipped} of {n_seqs} sequence(s) are shorter than window + horizon = "
-            f"{span} steps and were skipped{where}",
-            UserWarning,
-            stacklevel=3,
-        )
-
-
-def _as_sequences(X, lengths, name: str) -> list[np.ndarray]:
-    """``X`` as a list of float64 ``[L_i, F]`` arrays without padding; NaN/inf inside a
-    sequence raise."""
-    if isinstance(X, (pd.DataFrame, pd.Series)):
-        raise ValueError(
-            f"{name} is a pandas {type(X).__name__}; pass arrays — for a long-format frame use "
-            "tg.evaluation.sequence_matrix(df, spec, column) per feature and np.stack(..., "
-            "axis=-1), or tg.evaluation.utility.forecast_utility"
-        )
-    if isinstance(X, (list, tuple)):
-        if lengths is not None:
-            raise ValueError(
-                "lengths applies to a padded array X; a list of sequences carries its own "
-                "lengths — drop lengths= or trim the sequences"
-            )
-        if len(X) == 0:
-            raise ValueError(f"{name} is an empty list; pass at least one sequence")
-        rows = []
-        for i, s in enumerate(X):
-            try:
-                a = np.asarray(s, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{name}: sequence {i} cannot be read as a numeric array"
-                ) from None
-            if a.ndim == 1:
-                a = a[:, None]
-            if a.ndim != 2:
-                raise ValueError(
-                    f"{name}: sequence {i} has shape {a.shape}; each sequence must be "
-                    "[T_i, F] (or 1-D for a single feature)"
-                )
-            rows.append(a)
-        widths = sorted({a.shape[1] for a in rows})
-        if len(widths) > 1:
-            raise ValueError(
-                f"{name}: sequences have different numbers of features {widths}; every "
-                "sequence needs the same features in the same order"
-            )
-        return [_trim(a, i, None, name) for i, a in enumerate(rows)]
-
-    try:
-        x = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} cannot be read as a numeric array; pass a list of [T_i, F] arrays for "
-            "sequences of different lengths"
-        ) from None
-    if x.ndim == 2:
-        x = x[:, :, None]
-    if x.ndim != 3:
-        raise ValueError(
-            f"{name} has shape {x.shape}; expected [n, T, F], [n, T] (one feature) or a list "
-            "of [T_i, F] arrays"
-        )
-    if x.shape[0] == 0:
-        raise ValueError(f"{name} holds no sequence (shape {x.shape})")
-    if x.shape[2] == 0:
-        raise ValueError(f"{name} has no feature (shape {x.shape})")
-    if lengths is not None:
-        lengths = np.asarray(lengths)
-        if lengths.shape != (x.shape[0],):
-            raise ValueError(
-                f"lengths has shape {lengths.shape} but {name} has {x.shape[0]} sequence(s); "
-                "pass one length per sequence"
-            )
-        if not np.issubdtype(lengths.dtype, np.integer):
-            if not np.all(np.isfinite(lengths)) or not np.all(lengths == np.round(lengths)):
-                raise ValueError("lengths must be whole numbers of steps")
-            lengths = lengths.astype(np.int64)
-        if lengths.min() < 0 or lengths.max() > x.shape[1]:
-            raise ValueError(
-                f"lengths must be in 0..{x.shape[1]} (the padded width of {name}), got "
-                f"{int(lengths.min())}..{int(lengths.max())}"
-            )
-        return [_trim(x[i], i, int(lengths[i]), name) for i in range(x.shape[0])]
-    return [_trim(x[i], i, None, name) for i in range(x.shape[0])]
-
-
-def _trim(a: np.ndarray, i: int, length: int | None, name: str) -> np.ndarray:
-    """Cut sequence ``i`` at ``length`` (or after its last step that is not all NaN) and check
-    that what remains is finite."""
-    if length is None:
-        present = ~np.isnan(a).all(axis=1)
-        length = int(np.flatnonzero(present)[-1]) + 1 if present.any() else 0
-    s = a[:length]
-    bad = ~np.isfinite(s)
-    if bad.any():
-        step, feature = (int(v) for v in np.argwhere(bad)[0])
-        kind = "an infinite value" if np.isinf(s[step, feature]) else "NaN"
-        raise ValueError(
-            f"{name}: sequence {i} has {kind} at step {step} (feature {feature}) before its end "
-            f"at step {length} ({int(bad.sum())} such value(s)); only trailing padding may be "
-            "NaN — fill the gap (interpolate or impute) or split the sequence there"
-        )
-    return s
+        check_seed(self.seed)
