@@ -107,3 +107,11 @@ def test_verbose_is_accepted_before_and_after_the_command():
     assert parser.parse_args(["privacy", "--n", "1", "--epochs", "1"]).verbose is False
     assert parser.parse_args(["--verbose", "privacy", "--n", "1", "--epochs", "1"]).verbose
     assert parser.parse_args(["privacy", "--verbose", "--n", "1", "--epochs", "1"]).verbose
+
+
+def test_python_dash_m_runs_the_command_line():
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    out = subprocess.run([sys.executable, "-m", "tfgan_ts.cli", "--version"],
+                         capture_output=True, text=True, timeout=300, cwd="/", env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.startswith("tfgan-ts ")

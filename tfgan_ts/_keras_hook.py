@@ -49,11 +49,15 @@ def _register_models() -> None:
                       "import tfgan_ts.models before keras.models.load_model", stacklevel=2)
 
 
-class _AfterLoad(importlib.abc.Loader):
-    """Runs a watched module's own loader, then the hook's ``done`` callback."""
+class _AfterLoad:
+    """Runs a watched module's own loader, then tells the finder; anything else asked of it
+    (``get_code`` for ``python -m``, ``get_resource_reader``, ...) is the own loader's."""
 
     def __init__(self, loader: importlib.abc.Loader, finder: _KerasFinder):
         self.loader, self.finder = loader, finder
+
+    def __getattr__(self, name: str):
+        return getattr(self.loader, name)
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
