@@ -65,7 +65,8 @@ def test_mcar_leaves_non_numeric_and_unchosen_columns_alone():
     out = mcar(df, 0.5, seed=2)
     pd.testing.assert_series_equal(out["label"], df["label"])
     pd.testing.assert_series_equal(out["flag"], df["flag"])
-    assert out["count"].dtype == np.float64 and out["count"].isna().any()  # ints → float64
+    assert out["count"].dtype == np.float64
+    assert out["count"].isna().any()
     only_a = mcar(df, 0.5, seed=2, columns=["a"])
     assert added_mask(df, only_a)[:, 0].any()
     pd.testing.assert_frame_equal(only_a.drop(columns="a"), df.drop(columns="a"))
@@ -83,15 +84,18 @@ def test_mcar_seed_rate_zero_and_nullable():
     pd.testing.assert_frame_equal(copy.drop(columns="count"), df.drop(columns="count"))
     nullable = pd.DataFrame({"n": pd.array(range(200), dtype="Int64")})
     out = mcar(nullable, 0.5, seed=0)
-    assert out["n"].dtype == "Int64" and out["n"].isna().any()
+    assert out["n"].dtype == "Int64"
+    assert out["n"].isna().any()
 
 
 def test_mcar_ndarray_in_ndarray_out():
     x = np.arange(4000, dtype=np.float64).reshape(1000, 4)
     x[0, 0] = np.nan
     out = mcar(x, 0.25, seed=3, columns=[1, 3])
-    assert isinstance(out, np.ndarray) and out.dtype == x.dtype
-    assert np.isnan(out[0, 0]) and not np.isnan(x[1:, :]).any()
+    assert isinstance(out, np.ndarray)
+    assert out.dtype == x.dtype
+    assert np.isnan(out[0, 0])
+    assert not np.isnan(x[1:, :]).any()
     assert not np.isnan(out[:, [0, 2]][1:]).any()
     assert abs(np.isnan(out[:, [1, 3]]).mean() - 0.25) < 5 * math.sqrt(0.25 * 0.75 / 2000)
     np.testing.assert_array_equal(out, mcar(x, 0.25, seed=3, columns=[1, 3]))
@@ -140,7 +144,7 @@ def test_added_mask_hand_example():
 
 
 @pytest.mark.parametrize(
-    "call, match",
+    ("call", "match"),
     [
         (lambda: mcar(_frame(10), 1.0), "rate must be a number in"),
         (lambda: mcar(_frame(10), -0.1), "rate must be a number in"),
@@ -226,7 +230,8 @@ def test_imputation_scores_single_column_arrays_and_masks():
     pd.testing.assert_frame_equal(framed, imputation_scores(true, imputed, mask))
     # one scored entry: MAE/RMSE defined, R² undefined
     single = imputation_scores(true, imputed, np.eye(5, 3, dtype=bool))
-    assert single.loc["a", "n"] == 1 and single.loc["a", "mae"] == 0
+    assert single.loc["a", "n"] == 1
+    assert single.loc["a", "mae"] == 0
     assert math.isnan(single.loc["a", "r2"])
 
 
@@ -236,7 +241,8 @@ def test_imputation_scores_constant_and_non_numeric_columns():
     mask = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], dtype=bool)
     with pytest.warns(UserWarning, match=r"\['k'\] are constant"):
         s = imputation_scores(true, imputed, mask)
-    assert s.loc["k", "mae"] == 1 and s.loc["k", "rmse"] == 1
+    assert s.loc["k", "mae"] == 1
+    assert s.loc["k", "rmse"] == 1
     assert s.loc["k", ["r2", "mae_scaled", "rmse_scaled", "r2_scaled"]].isna().all()
     assert s.loc["s", "n"] == 0
     assert s.loc["overall", "n"] == 4
@@ -246,20 +252,24 @@ def test_imputation_scores_constant_and_non_numeric_columns():
 
 
 @pytest.mark.parametrize(
-    "change, match",
+    ("change", "match"),
     [
         (lambda t, i, m: (t, i.iloc[:4], m), "imputed has shape"),
         (lambda t, i, m: (t, i, m[:4]), "mask has shape"),
-        (lambda t, i, m: (t, i.assign(a=[1, np.nan, np.nan, 3, 5]), m), "column 'a': 2 scored entries are NaN or infinite in imputed"),
-        (lambda t, i, m: (t.assign(b=[1, 2, 3, np.inf, 5]), i, m), "column 'b': 1 scored entry is NaN or infinite in true"),
+        (lambda t, i, m: (t, i.assign(a=[1, np.nan, np.nan, 3, 5]), m),
+         "column 'a': 2 scored entries are NaN or infinite in imputed"),
+        (lambda t, i, m: (t.assign(b=[1, 2, 3, np.inf, 5]), i, m),
+         "column 'b': 1 scored entry is NaN or infinite in true"),
         (lambda t, i, m: (t, i, m.astype(int) * 2), "mask must be boolean"),
         (lambda t, i, m: (t, i, np.where(m, 1.0, np.nan)), "mask must be boolean"),
         (lambda t, i, m: (t, i, m.astype(str)), "mask must be boolean"),
         (lambda t, i, m: (t, i[["b", "a", "d"]], m), "columns of imputed"),
         (lambda t, i, m: (t, i.set_axis(range(1, 6)), m), "index of imputed"),
         (lambda t, i, m: (t.assign(a=list("vwxyz")), i, m), "column 'a' of true has dtype"),
-        (lambda t, i, m: (t.rename(columns={"d": "overall"}), i.rename(columns={"d": "overall"}), m), "named 'overall'"),
-        (lambda t, i, m: (t.set_axis(["a", "a", "d"], axis=1), i.set_axis(["a", "a", "d"], axis=1), m), "more than once"),
+        (lambda t, i, m: (t.rename(columns={"d": "overall"}), i.rename(columns={"d": "overall"}),
+                          m), "named 'overall'"),
+        (lambda t, i, m: (t.set_axis(["a", "a", "d"], axis=1),
+                          i.set_axis(["a", "a", "d"], axis=1), m), "more than once"),
         (lambda t, i, m: (t["a"], i["a"], m[:, 0]), "2-D"),
     ],
 )
@@ -285,6 +295,7 @@ def test_perfect_imputation_scores_zero(case):
     assert (scored["n"].to_numpy() == mask.sum(axis=0)).all()
     assert s.loc["overall", "n"] == mask.sum()
     has = scored[scored["n"] > 0]
-    assert (has["mae"] == 0).all() and (has["rmse"] == 0).all()
+    assert (has["mae"] == 0).all()
+    assert (has["rmse"] == 0).all()
     assert ((has["mae_scaled"] == 0) | has["mae_scaled"].isna()).all()
     assert scored.loc[scored["n"] == 0, ["mae", "rmse", "r2"]].isna().all(axis=None)

@@ -1,6 +1,7 @@
 """transform → inverse_transform gives the input back (property tests and known cases)."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -236,7 +237,7 @@ def test_declared_categories_keep_order_and_unused_levels():
     # a bool column's categories come from its dtype
     spec = tg.SequenceSpec("id", "t", attributes=[tg.Discrete("b")],
                            features=[tg.Continuous("v", bounds=(0, 5))], max_length=1)
-    assert spec.fit(df.assign(t=0, b=True)).data_derived_schema() == []
+    assert spec.fit(df.drop(columns="k").assign(t=0, b=True)).data_derived_schema() == []
 
 
 def test_binned_column_decodes_within_its_bin():
@@ -247,10 +248,12 @@ def test_binned_column_decodes_within_its_bin():
     spec = tg.SequenceSpec("id", "t", features=[tg.Binned("amount", n_bins=8)])
     data = spec.fit_transform(df)
     col = spec.features[0]
-    assert col.n_bins_ == 8 and data.features.shape[-1] == 8
+    assert col.n_bins_ == 8
+    assert data.features.shape[-1] == 8
     # quantile bins: each bin holds about an eighth of the values
     counts = data.features.reshape(-1, 8).sum(axis=0)
-    assert counts.min() >= 40 and counts.max() <= 60
+    assert counts.min() >= 40
+    assert counts.max() <= 60
     back = spec.inverse_transform(data, seed=1)
     edges = np.asarray(col.edges_)
     codes = np.argmax(data.features.reshape(-1, 8), axis=1)
@@ -280,7 +283,9 @@ def test_layout_of_outputs_matches_arrays():
     assert data.derived_attributes.shape[1] == spec.derived_dim == 2
     assert data.features.shape[2] == spec.feature_dim == 3
     sub = data[[1]]
-    assert len(sub) == 1 and sub.lengths[0] == 1 and sub.example_ids[0] == 1
+    assert len(sub) == 1
+    assert sub.lengths[0] == 1
+    assert sub.example_ids[0] == 1
 
 
 def test_transform_attributes_for_conditioning():
@@ -294,7 +299,8 @@ def test_transform_attributes_for_conditioning():
 
 def test_extra_columns_are_recorded_not_silently_dropped():
     df = pd.DataFrame({"id": [0, 1], "t": [0, 0], "x": [1.0, 2.0], "note": ["a", "b"]})
-    spec = tg.SequenceSpec("id", "t", features=[tg.Continuous("x")]).fit(df)
+    with pytest.warns(UserWarning, match=r"columns \['note'\] are not in the spec"):
+        spec = tg.SequenceSpec("id", "t", features=[tg.Continuous("x")]).fit(df)
     assert spec.ignored_columns_ == ["note"]
     assert list(spec.inverse_transform(spec.transform(df)).columns) == ["id", "t", "x"]
 
@@ -309,4 +315,40 @@ def test_generated_auto_normalized_values_stay_within_the_column_range():
     data.features[:] = np.linspace(0, 1, 4)[None, :, None]
     back = spec.inverse_transform(data)
     assert back["v"].between(0, 10).all()
-    assert back["v"].max() == 10 and back["v"].min() == 0
+    assert back["v"].max() == 10
+    assert back["v"].min() == 0
+
+
+def test_warns_only_about_columns_it_leaves_out():
+    df = pd.DataFrame({"id": [0, 0, 1], "t": [0, 5, 2], "a": ["u", "u", "v"],
+                       "x": [1.0, 2.0, 3.0], "note": ["p", "q", "r"], "x__mid": [0, 0, 0]})
+    spec = tg.SequenceSpec("id", "t", [tg.Discrete("a")], [tg.Continuous("x")])
+    with pytest.warns(UserWarning, match=r"columns \['note', 'x__mid'\] are not in") as caught:
+        spec.fit_transform(df)
+    # the warning points at the line that called the spec, not inside the package
+    assert caught[0].filename == __file__
+    # the spec's own derived columns (t__delta, t__start, x__mid, ...) are not "ignored"
+    assert spec.time_encoding_ == "interarrival"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec.fit(df.drop(columns=["note", "x__mid"]))
+        wide = pd.DataFrame({"page": ["p", "q"], "d1": [1.0, 2.0], "d2": [3.0, 4.0]})
+        tg.SequenceSpec("page", "date", features=[tg.Continuous("v")]).fit(wide)
+    assert spec.ignored_columns_ == []
+
+
+def test_fitting_leaves_the_callers_columns_untouched():
+    df = pd.DataFrame({"id": [0, 0, 1], "t": [0, 1, 0], "a": ["u", "u", "v"],
+                       "x": [1.0, 2.0, 3.0], "k": ["p", "q", "p"]})
+    a, x, k = tg.Discrete("a"), tg.Continuous("x"), tg.Discrete("k")
+    declared = [c.get_config() for c in (a, x, k)]
+    spec = tg.SequenceSpec("id", "t", [a], [x, k]).fit(df)
+    assert [c.get_config() for c in (a, x, k)] == declared
+    assert not x.fitted
+    assert spec.features[0].max_ == 3.0
+    # the fitted columns of one spec declare another: refitting that one leaves them alone
+    other = tg.SequenceSpec("id", "t", spec.attributes, spec.features)
+    other.fit(df.assign(x=[10.0, 20.0, 30.0], k=["p", "p", "p"]))
+    assert other.features[0].max_ == 30.0
+    assert spec.features[0].max_ == 3.0
+    assert spec.features[1].categories_ == ["p", "q"]

@@ -1,132 +1,41 @@
 """Column types of a data spec: how one column is encoded for a GAN and decoded back.
 
-Each column owns its fitted state (ranges, categories, bin edges) as plain JSON-able values,
-so a model file can carry it (no pickle). Columns encode 1-D values to a float32 block
-``[n, dim]`` and decode such a block back to a pandas Series with the original dtype.
+Columns encode 1-D values to a float32 block ``[n, dim]`` and decode such a block back to a
+pandas Series with the original dtype. This module holds ``Continuous`` and ``Discrete`` and
+the registry of every type; ``Binned`` lives in :mod:`tfgan_ts.binned_column` and the shared
+base (``Column``, ``Output``, value helpers) in :mod:`tfgan_ts.column_base`. All are importable
+from here.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .binned_column import Binned
+from .column_base import (
+    Column,
+    Output,
+    check_numeric,
+    is_integer_dtype,
+    native_value,
+    restore_dtype,
+)
+
+__all__ = [
+    "COLUMN_TYPES",
+    "NORMALIZATIONS",
+    "Binned",
+    "Column",
+    "Continuous",
+    "Discrete",
+    "Output",
+    "check_numeric",
+]
+
 NORMALIZATIONS = ("zero_one", "minus_one_one")
-
-
-@dataclass(frozen=True)
-class Output:
-    """One block of a network's output: ``dim`` units with a given activation.
-
-    ``activation`` is ``"softmax"`` (one-hot discrete), ``"sigmoid"`` (continuous in [0, 1])
-    or ``"tanh"`` (continuous in [-1, 1]).
-    """
-
-    name: str
-    dim: int
-    activation: str
-
-    @property
-    def is_discrete(self) -> bool:
-        return self.activation == "softmax"
-
-
-def _native(value):
-    """A numpy/pandas scalar as a plain Python value (JSON-able); missing as None."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    raise ValueError(
-        f"value {value!r} of type {type(value).__name__} cannot be a category; "
-        "convert the column to strings or numbers first"
-    )
-
-
-def _restore_dtype(values: np.ndarray, dtype: str, name: str) -> pd.Series:
-    """Cast decoded values back to the dtype the column had when fitted."""
-    values = np.asarray(values)
-    series = pd.Series(values, name=name, dtype=values.dtype)
-    try:
-        return series.astype(dtype)
-    except (TypeError, ValueError):
-        return series
-
-
-def _is_integer_dtype(dtype: str) -> bool:
-    try:
-        return pd.api.types.is_integer_dtype(pd.api.types.pandas_dtype(dtype))
-    except TypeError:
-        return False
-
-
-class Column:
-    """Base class of column types. Subclasses set ``kind`` and implement the codec."""
-
-    kind = "column"
-
-    def __init__(self, name: str):
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"column name must be a non-empty string, got {name!r}")
-        self.name = name
-        self.dtype_: str | None = None
-
-    # -- fitted state ---------------------------------------------------------------
-    @property
-    def fitted(self) -> bool:
-        return self.dtype_ is not None
-
-    def _require_fitted(self):
-        if not self.fitted:
-            raise ValueError(f"column {self.name!r} is not fitted yet: call spec.fit(df) first")
-
-    def get_config(self) -> dict:
-        raise NotImplementedError
-
-    @classmethod
-    def from_config(cls, config: dict) -> Column:
-        config = dict(config)
-        kind = config.pop("type")
-        klass = COLUMN_TYPES.get(kind)
-        if klass is None:
-            raise ValueError(f"unknown column type {kind!r}; expected one of {sorted(COLUMN_TYPES)}")
-        fitted = config.pop("fitted", None)
-        col = klass(**config)
-        if fitted is not None:
-            col._set_fitted(fitted)
-        return col
-
-    def _set_fitted(self, fitted: dict):
-        for key, value in fitted.items():
-            setattr(self, key, value)
-
-    def copy(self) -> Column:
-        return Column.from_config(self.get_config())
-
-    def data_derived(self) -> list[str]:
-        """Which fitted facts of this column came from the data (not declared)."""
-        return []
-
-    def __repr__(self):
-        args = {k: v for k, v in self.get_config().items() if k not in ("type", "fitted")}
-        inner = ", ".join(f"{k}={v!r}" for k, v in args.items())
-        return f"{type(self).__name__}({inner})"
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.get_config() == other.get_config()
-
-    __hash__ = None
 
 
 class Continuous(Column):
@@ -139,7 +48,12 @@ class Continuous(Column):
 
     kind = "continuous"
 
-    def __init__(self, name: str, normalization: str = "zero_one", bounds=None):
+    def __init__(
+        self,
+        name: str,
+        normalization: str = "zero_one",
+        bounds: tuple[float, float] | list[float] | None = None,
+    ):
         super().__init__(name)
         if normalization not in NORMALIZATIONS:
             raise ValueError(
@@ -165,16 +79,20 @@ class Continuous(Column):
 
     @property
     def activation(self) -> str:
+        """The output activation matching the normalization: sigmoid or tanh."""
         return "sigmoid" if self.normalization == "zero_one" else "tanh"
 
     @property
     def dim(self) -> int:
+        """Encoded width: one unit."""
         return 1
 
     def outputs(self) -> list[Output]:
+        """One block of one unit with the column's activation."""
         return [Output(self.name, 1, self.activation)]
 
     def fit(self, values: pd.Series) -> Continuous:
+        """Learn the range (or check the declared bounds) and the dtype from ``values``."""
         check_numeric(values, self.name)
         x = values.to_numpy(dtype=np.float64)
         if self.bounds is not None:
@@ -185,7 +103,8 @@ class Continuous(Column):
         self.dtype_ = str(values.dtype)
         return self
 
-    def check_bounds(self, x: np.ndarray):
+    def check_bounds(self, x: np.ndarray) -> None:
+        """ValueError if a value lies outside the declared ``bounds`` (none declared: no-op)."""
         if self.bounds is None:
             return
         low, high = self.bounds
@@ -198,6 +117,7 @@ class Continuous(Column):
 
     @property
     def scale(self) -> float:
+        """Width of the fitted range (1 for a constant column)."""
         width = self.max_ - self.min_
         return width if width > 0 else 1.0
 
@@ -207,28 +127,36 @@ class Continuous(Column):
         return u if self.normalization == "zero_one" else 2.0 * u - 1.0
 
     def from_unit(self, e: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`to_unit`, as float64."""
         e = np.asarray(e, dtype=np.float64)
         u = e if self.normalization == "zero_one" else (e + 1.0) / 2.0
         return self.min_ + u * self.scale
 
     def encode(self, values: pd.Series) -> np.ndarray:
+        """Values → float32 ``[n, 1]`` in the column's normalization."""
         self._require_fitted()
         check_numeric(values, self.name)
         x = values.to_numpy(dtype=np.float64)
         self.check_bounds(x)
         return self.to_unit(x)[:, None].astype(np.float32)
 
-    def decode(self, block: np.ndarray, rng=None) -> pd.Series:
+    def decode(
+        self,
+        block: np.ndarray,
+        rng: np.random.Generator | None = None,  # noqa: ARG002 (Binned.decode's signature)
+    ) -> pd.Series:
+        """A ``[n, 1]`` block → values in the fitted dtype (``rng`` is unused here)."""
         self._require_fitted()
         return self.restore(self.from_unit(np.asarray(block)[:, 0]))
 
     def restore(self, x: np.ndarray) -> pd.Series:
         """Float values → the fitted dtype (integers are rounded)."""
-        if _is_integer_dtype(self.dtype_):
+        if is_integer_dtype(self.dtype_):
             x = np.round(x)
-        return _restore_dtype(x, self.dtype_, self.name)
+        return restore_dtype(x, self.dtype_, self.name)
 
     def get_config(self) -> dict:
+        """Declaration (name, normalization, bounds) and, once fitted, range and dtype."""
         config = {
             "type": "Continuous",
             "name": self.name,
@@ -240,6 +168,7 @@ class Continuous(Column):
         return config
 
     def data_derived(self) -> list[str]:
+        """The range, unless declared with ``bounds``."""
         return [] if self.bounds is not None else [f"{self.name}: min/max"]
 
 
@@ -253,10 +182,10 @@ class Discrete(Column):
 
     kind = "discrete"
 
-    def __init__(self, name: str, categories=None):
+    def __init__(self, name: str, categories: list | tuple | None = None):
         super().__init__(name)
         if categories is not None:
-            categories = [_native(c) for c in categories]
+            categories = [native_value(c) for c in categories]
             if len(categories) == 0:
                 raise ValueError(f"column {name!r}: categories must not be empty")
             if len(set(map(repr, categories))) != len(categories):
@@ -269,13 +198,16 @@ class Discrete(Column):
 
     @property
     def dim(self) -> int:
+        """Encoded width: the number of fitted categories."""
         self._require_fitted()
         return len(self.categories_)
 
     def outputs(self) -> list[Output]:
+        """One softmax block over the categories."""
         return [Output(self.name, self.dim, "softmax")]
 
     def fit(self, values: pd.Series) -> Discrete:
+        """Learn the categories (declared ones checked), their order and the dtype."""
         if pd.api.types.is_datetime64_any_dtype(values.dtype):
             raise ValueError(
                 f"column {self.name!r} holds datetimes; a Discrete column needs strings or "
@@ -287,11 +219,11 @@ class Discrete(Column):
         if self.categories is not None:
             cats = list(self.categories)
         elif isinstance(values.dtype, pd.CategoricalDtype):
-            cats = [_native(c) for c in values.cat.categories]
+            cats = [native_value(c) for c in values.cat.categories]
         elif pd.api.types.is_bool_dtype(values.dtype):
             cats = [False, True]
         else:
-            uniques = [_native(v) for v in pd.unique(values[~missing])]
+            uniques = [native_value(v) for v in pd.unique(values[~missing])]
             try:
                 cats = sorted(uniques)
             except TypeError:
@@ -338,14 +270,21 @@ class Discrete(Column):
         return codes
 
     def encode(self, values: pd.Series) -> np.ndarray:
+        """Values → one-hot float32 ``[n, n_categories]``."""
         codes = self.codes(values)
         return np.eye(len(self.categories_), dtype=np.float32)[codes]
 
-    def decode(self, block: np.ndarray, rng=None) -> pd.Series:
+    def decode(
+        self,
+        block: np.ndarray,
+        rng: np.random.Generator | None = None,  # noqa: ARG002 (Binned.decode's signature)
+    ) -> pd.Series:
+        """The argmax category of each row, in the fitted dtype (``rng`` is unused here)."""
         self._require_fitted()
         return self.from_codes(np.argmax(np.asarray(block), axis=-1))
 
     def from_codes(self, codes: np.ndarray) -> pd.Series:
+        """Category indices → values in the fitted dtype (missing as None or NaN)."""
         lookup = np.empty(len(self.categories_), dtype=object)
         gap = None if self.missing_is_none_ else np.nan
         lookup[:] = [gap if c is None else c for c in self.categories_]
@@ -354,9 +293,10 @@ class Discrete(Column):
             present = [c for c in self.categories_ if c is not None]
             cat = pd.Categorical(values, categories=present, ordered=self.ordered_)
             return pd.Series(cat, name=self.name)
-        return _restore_dtype(values, self.dtype_, self.name)
+        return restore_dtype(values, self.dtype_, self.name)
 
     def get_config(self) -> dict:
+        """Declaration (name, categories) and, once fitted, categories and dtype."""
         config = {"type": "Discrete", "name": self.name, "categories": self.categories}
         if self.fitted:
             config["fitted"] = {
@@ -369,6 +309,7 @@ class Discrete(Column):
         return config
 
     def data_derived(self) -> list[str]:
+        """The categories, unless declared or given by a bool dtype; a missing category."""
         # a bool column's categories come from its dtype, not from the data
         from_dtype = str(self.dtype_) in ("bool", "boolean") and self.categories_ == [False, True]
         out = [] if self.categories is not None or from_dtype else [f"{self.name}: categories"]
@@ -377,109 +318,8 @@ class Discrete(Column):
         return out
 
 
-class Binned(Column):
-    """A continuous column modelled as discrete bins (one-hot); decoding samples uniformly
-    within the chosen bin, so values stay continuous.
-
-    Helps with skewed columns such as transaction amounts. ``strategy`` is passed to
-    scikit-learn's ``KBinsDiscretizer`` (``"quantile"``, ``"uniform"`` or ``"kmeans"``); bins
-    of zero width (repeated values) are merged, so ``n_bins_`` may be smaller than ``n_bins``.
-    """
-
-    kind = "binned"
-
-    def __init__(self, name: str, n_bins: int = 20, strategy: str = "quantile"):
-        super().__init__(name)
-        if not isinstance(n_bins, (int, np.integer)) or n_bins < 2:
-            raise ValueError(f"column {name!r}: n_bins must be an integer >= 2, got {n_bins!r}")
-        if strategy not in ("quantile", "uniform", "kmeans"):
-            raise ValueError(
-                f"column {name!r}: strategy must be 'quantile', 'uniform' or 'kmeans', "
-                f"got {strategy!r}"
-            )
-        self.n_bins = int(n_bins)
-        self.strategy = strategy
-        self.edges_: list[float] | None = None
-
-    @property
-    def dim(self) -> int:
-        self._require_fitted()
-        return len(self.edges_) - 1
-
-    @property
-    def n_bins_(self) -> int:
-        return self.dim
-
-    def outputs(self) -> list[Output]:
-        return [Output(self.name, self.dim, "softmax")]
-
-    def fit(self, values: pd.Series) -> Binned:
-        from sklearn.preprocessing import KBinsDiscretizer
-
-        check_numeric(values, self.name)
-        x = values.to_numpy(dtype=np.float64)[:, None]
-        if np.min(x) == np.max(x):
-            edges = np.array([x[0, 0], x[0, 0]])
-        else:
-            kwargs = {"quantile_method": "averaged_inverted_cdf"} if self.strategy == "quantile" else {}
-            kbins = KBinsDiscretizer(
-                n_bins=min(self.n_bins, len(x)), encode="ordinal", strategy=self.strategy, **kwargs
-            )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # merged zero-width bins
-                kbins.fit(x)
-            edges = np.asarray(kbins.bin_edges_[0], dtype=np.float64)
-        self.edges_ = [float(e) for e in edges]
-        self.dtype_ = str(values.dtype)
-        return self
-
-    def codes(self, values: pd.Series) -> np.ndarray:
-        self._require_fitted()
-        check_numeric(values, self.name)
-        x = values.to_numpy(dtype=np.float64)
-        low, high = self.edges_[0], self.edges_[-1]
-        bad = (x < low) | (x > high)
-        if bad.any():
-            raise ValueError(
-                f"column {self.name!r}: {int(bad.sum())} value(s) outside the fitted bin range "
-                f"{low}..{high} (seen {x.min()}..{x.max()}); refit the spec on data covering them"
-            )
-        inner = np.asarray(self.edges_[1:-1])
-        return np.searchsorted(inner, x, side="right").astype(np.int64)
-
-    def encode(self, values: pd.Series) -> np.ndarray:
-        return np.eye(self.dim, dtype=np.float32)[self.codes(values)]
-
-    def decode(self, block: np.ndarray, rng=None) -> pd.Series:
-        self._require_fitted()
-        rng = rng if rng is not None else np.random.default_rng()
-        codes = np.argmax(np.asarray(block), axis=-1)
-        edges = np.asarray(self.edges_)
-        x = rng.uniform(edges[codes], edges[codes + 1])
-        if _is_integer_dtype(self.dtype_):
-            x = np.clip(np.round(x), math.ceil(edges[0]), math.floor(edges[-1]))
-        return _restore_dtype(x, self.dtype_, self.name)
-
-    def get_config(self) -> dict:
-        config = {"type": "Binned", "name": self.name, "n_bins": self.n_bins,
-                  "strategy": self.strategy}
-        if self.fitted:
-            config["fitted"] = {"edges_": self.edges_, "dtype_": self.dtype_}
-        return config
-
-    def data_derived(self) -> list[str]:
-        return [f"{self.name}: bin edges"]
-
-
-COLUMN_TYPES = {"Continuous": Continuous, "Discrete": Discrete, "Binned": Binned}
-
-
-def check_numeric(values: pd.Series, name: str):
-    """ValueError unless ``values`` is a numeric (not bool) column."""
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        example = values.iloc[0] if len(values) else None
-        raise ValueError(
-            f"column {name!r} is declared continuous but has dtype {dtype} (e.g. {example!r}); "
-            "convert it with pd.to_numeric or declare it Discrete"
-        )
+COLUMN_TYPES: dict[str, type[Column]] = {
+    "Continuous": Continuous,
+    "Discrete": Discrete,
+    "Binned": Binned,
+}

@@ -65,7 +65,9 @@ def _positions(data, columns, func: str) -> list[int]:
             )
         shape = data.shape
     else:
-        raise ValueError(f"{func} takes a DataFrame or a 2-D float array, got {type(data).__name__}")
+        raise ValueError(
+            f"{func} takes a DataFrame or a 2-D float array, got {type(data).__name__}"
+        )
     if shape[0] == 0 or shape[1] == 0:
         raise ValueError(f"{func}: the data is empty (shape {shape}); there is nothing to hide")
 
