@@ -55,6 +55,14 @@ def test_lazy_names_are_the_real_objects_and_listed():
         _ = tg.Nope
 
 
+def test_subpackages_are_reachable_as_attributes_as_before(monkeypatch):
+    import tfgan_ts.nn  # noqa: F401
+
+    monkeypatch.delattr(tg, "nn")  # as after a lazy ``import tfgan_ts``
+    assert tg.nn is sys.modules["tfgan_ts.nn"]
+    assert "nn" in vars(tg)  # kept: the next look-up is a plain attribute
+
+
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     """One tiny saved model of each class (a few training steps each)."""

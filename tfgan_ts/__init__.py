@@ -12,6 +12,7 @@ them after ``import tfgan_ts`` (see :mod:`tfgan_ts._keras_hook`).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING
 
 from ._keras_hook import register_when_keras_loads
@@ -76,10 +77,16 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """Import a public name on first use and keep it (later look-ups skip this)."""
+    """Import a public name on first use and keep it (later look-ups skip this).
+
+    A subpackage or module that is not public API (``tg.nn``, ``tg.runtime``, ...) is
+    imported too, as ``import tfgan_ts`` once did for all of them.
+    """
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        if name.startswith("__") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        module = f".{name}"
     if module == f".{name}":
         value = importlib.import_module(module, __name__)
     else:
