@@ -57,7 +57,8 @@ def test_history_holds_the_losses(trained):
     assert set(history.history) == {"d_loss", "attr_d_loss", "g_loss", "gp", "attr_gp",
                                     "wasserstein"}
     for values in history.history.values():
-        assert len(values) == 2 and np.all(np.isfinite(values))
+        assert len(values) == 2
+        assert np.all(np.isfinite(values))
 
 
 def test_generated_shapes_masking_and_lengths(trained):
@@ -69,14 +70,16 @@ def test_generated_shapes_masking_and_lengths(trained):
     assert data.features.shape == (300, 8, spec.feature_dim)
     assert np.all((data.lengths >= 1) & (data.lengths <= 8))
     # flags are a prefix of ones and nothing after the end is non-zero
-    np.testing.assert_array_equal(data.gen_flags, tg.SequenceData.flags_from_lengths(data.lengths, 8))
+    np.testing.assert_array_equal(data.gen_flags,
+                                  tg.SequenceData.flags_from_lengths(data.lengths, 8))
     after_end = data.gen_flags[..., None] == 0
     assert np.all(np.where(after_end, data.features, 0) == 0)
     assert len(np.unique(data.lengths)) > 1, "lengths should vary"
     df = model.generate(300, seed=1)
     assert list(df.columns) == ["id", "t", "kind", "size", "x", "c"]
     np.testing.assert_array_equal(df.groupby("id", sort=False).size().to_numpy(), data.lengths)
-    assert df["kind"].isin(["up", "down"]).all() and df["c"].isin(["a", "b"]).all()
+    assert df["kind"].isin(["up", "down"]).all()
+    assert df["c"].isin(["a", "b"]).all()
 
 
 def test_generation_is_reproducible_with_a_seed(trained):
@@ -174,14 +177,17 @@ def test_wide_fixed_length_data_and_no_attributes():
     model = tg.DoppelGANger(spec, sample_len=7, **TINY)
     model.fit(wide, epochs=1, batch_size=5, verbose=0)
     assert not spec.fitted_, "the model fits its own copy of the spec"
-    assert model.attribute_generator is None and model.spec.attribute_dim == 0
+    assert model.attribute_generator is None
+    assert model.spec.attribute_dim == 0
     # every training sequence is full length: no flags are learnt, all generated are full
-    assert model.spec.fixed_length_ and not model.variable_length
+    assert model.spec.fixed_length_
+    assert not model.variable_length
     assert model.feature_generator.step_dim == model.spec.feature_dim
     data = model.generate_arrays(20, seed=0)
     assert (data.lengths == 28).all()
     out = model.generate(3, seed=0)
-    assert list(out.columns) == list(wide.columns) and len(out) == 3
+    assert list(out.columns) == list(wide.columns)
+    assert len(out) == 3
     assert out.iloc[:, 1:].notna().all().all()
 
 
@@ -221,6 +227,10 @@ def test_d_rounds_and_options():
     history = model.fit(toy_frame(), epochs=1, batch_size=8, verbose=0)
     assert history.history["attr_d_loss"] == [0.0]
     assert model.attribute_discriminator is None
+    # 24 sequences in batches of 8: 3 batches, each 2 critic and 2 generator steps
+    assert int(model.discriminator_optimizer.iterations.numpy()) == 6
+    assert int(model.generator_optimizer.iterations.numpy()) == 6
+    assert int(model.attribute_discriminator_optimizer.iterations.numpy()) == 0
 
 
 def test_mixed_precision():
@@ -273,7 +283,8 @@ def test_mirrored_strategy_on_two_logical_cpus():
 
 def test_bad_input():
     df = toy_frame()
-    with pytest.raises(ValueError, match=r"sample_len=3 does not divide max_length=8; choose one of \[1, 2, 4, 8\]"):
+    with pytest.raises(ValueError, match=r"sample_len=3 does not divide max_length=8; "
+                                         r"choose one of \[1, 2, 4, 8\]"):
         tg.DoppelGANger(toy_spec().fit(df), sample_len=3)
     with pytest.raises(ValueError, match="spec must be a tg.SequenceSpec"):
         tg.DoppelGANger("not a spec")

@@ -4,6 +4,8 @@ rows are drawn from that category, so rare categories are learnt."""
 
 from __future__ import annotations
 
+import secrets
+
 import numpy as np
 import tensorflow as tf
 
@@ -33,7 +35,7 @@ def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: li
                          seed) -> tf.data.Dataset:
     """An endless stream of dicts: ``real`` rows, their condition vectors ``cond`` and the
     generator's condition vectors ``g_cond`` (one condition per pack of ``pac`` rows when
-    ``same_condition_packs``, else one per row)."""
+    ``same_condition_packs``, else one per row). ``seed=None``: from the operating system."""
     encoded = tf.constant(encoded)
     n = int(encoded.shape[0])
     cond_dim, n_cols = int(sum(sizes)), len(sizes)
@@ -51,9 +53,10 @@ def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: li
         drawn = tf.gather(col_offsets, col) + cat
         return tf.repeat(drawn, pac) if same_condition_packs else drawn
 
-    def sample(s):
-        seeds = tf.random.experimental.stateless_split(tf.stack([s, tf.constant(7, tf.int64)]),
-                                                       6)
+    base = tf.constant(int(seed) if seed is not None else secrets.randbits(62), tf.int64)
+
+    def sample(step):
+        seeds = tf.random.experimental.stateless_split(tf.stack([base, step]), 6)
         if not n_cols:
             rows = tf.random.stateless_uniform([batch_size], seeds[0], maxval=n,
                                                dtype=tf.int64)
@@ -68,8 +71,10 @@ def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: li
                 "cond": tf.one_hot(category, cond_dim),
                 "g_cond": tf.one_hot(g_category, cond_dim)}
 
-    # endless: fit takes steps_per_epoch, so the iterator is not rebuilt every epoch
-    ds = tf.data.Dataset.random(seed=seed).map(sample, num_parallel_calls=tf.data.AUTOTUNE)
+    # endless: fit takes steps_per_epoch, so the iterator is not rebuilt every epoch. Step k
+    # draws from the stateless seed (seed, k) alone: unlike an op seed of tf.data, it does
+    # not mix in TensorFlow's global seed, so the stream is the model's own
+    ds = tf.data.Dataset.counter().map(sample, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
