@@ -14,7 +14,7 @@ import tensorflow as tf
 
 import tfgan_ts as tg
 from tfgan_ts.gan import gradient_penalty
-from tfgan_ts.models.doppelganger import real_steps
+from tfgan_ts.models.sequence_pipeline import real_steps
 from tfgan_ts.nn import FeatureGenerator
 
 TINY = dict(attribute_units=8, attribute_layers=1, minmax_units=8, minmax_layers=1,

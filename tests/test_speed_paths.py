@@ -15,7 +15,7 @@ from test_doppelganger import TINY, toy_frame, toy_spec
 import tfgan_ts as tg
 from tfgan_ts.gan import gradient_penalty, minimize
 from tfgan_ts.gan.losses import wasserstein_critic_loss
-from tfgan_ts.models.doppelganger import real_steps
+from tfgan_ts.models.sequence_pipeline import real_steps
 from tfgan_ts.nn import FeatureGenerator
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import tensorflow as tf
 
 from ..gan import critic_loss, minimize
+from ..gan.dp import EpsilonLogger
 from ..gan.losses import wasserstein_generator_loss
 from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
@@ -23,10 +24,6 @@ from .doppelganger_dp import DPTraining
 from .doppelganger_networks import DoppelGANgerNetworks
 from .sequence_generation import generate_batches
 from .sequence_pipeline import poisson_batches, poisson_shape, shuffled_batches
-
-# re-exported: tests and notebooks import them from here
-from .sequence_pipeline import real_steps, without_autotune  # noqa: F401  isort: skip
-from ..gan.dp import EpsilonLogger, PrivacySpent  # noqa: F401  isort: skip
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
