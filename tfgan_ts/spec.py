@@ -167,6 +167,9 @@ class SequenceSpec(SequenceSpecState):
                 derived += [mid, half]
             else:
                 block = col.encode(values)
+            if len(block) == n * T:  # every example has all steps, in order
+                blocks.append(block.reshape(n, T, block.shape[1]))
+                continue
             out = np.zeros((n, T, block.shape[1]), np.float32)
             out[ex, pos] = block
             blocks.append(out)

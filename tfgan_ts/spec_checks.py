@@ -159,15 +159,30 @@ def check_finite(frame: pd.DataFrame, cols: list[Column], prep: PreparedFrame | 
             )
 
 
+def _differs(values: pd.Series, first_row: np.ndarray) -> np.ndarray:
+    """Where each value differs from the value at ``first_row`` (all missing values count as
+    one value, as in ``nunique(dropna=False)``)."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        x = values.to_numpy()
+        changed = x != x[first_row]
+        if dtype.kind == "f":
+            changed &= ~(np.isnan(x) & np.isnan(x[first_row]))
+        return changed
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()  # -1 for every missing value
+    else:
+        codes, _ = pd.factorize(values, use_na_sentinel=False)
+    return codes != codes[first_row]
+
+
 def check_constant_attributes(prep: PreparedFrame, attributes: list[Column],
                               example_id: str) -> None:
     """ValueError naming the first examples in which an attribute takes several values."""
+    # rows are grouped by example: constant means equal to the example's first value
     first_row = np.flatnonzero(prep.pos == 0)[prep.ex]
     for col in attributes:
-        # rows are grouped by example: constant means equal to the example's first value
-        # (all missing values count as one value)
-        codes, _ = pd.factorize(prep.frame[col.name], use_na_sentinel=False)
-        changed = codes != codes[first_row]
+        changed = _differs(prep.frame[col.name], first_row)
         if changed.any():
             bad = np.unique(prep.ex[changed])
             ids = ", ".join(show_value(prep.ids[i]) for i in bad[:5])
