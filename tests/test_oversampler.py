@@ -1,8 +1,12 @@
 """GANOversampler: imbalanced-learn's fit_resample contract, Pipeline use, bad input."""
 
+import random
+
+import keras
 import numpy as np
 import pandas as pd
 import pytest
+import tensorflow as tf
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
@@ -32,7 +36,8 @@ def test_fit_resample_balances_and_keeps_the_original_rows_first():
     X, y = data()
     sampler = tg.GANOversampler(**FAST)
     X_res, y_res = sampler.fit_resample(X, y)
-    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert isinstance(X_res, pd.DataFrame)
+    assert isinstance(y_res, pd.Series)
     assert list(X_res.columns) == list(X.columns)
     assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
     pd.testing.assert_frame_equal(X_res.iloc[:len(X)].reset_index(drop=True),
@@ -46,7 +51,7 @@ def test_fit_resample_balances_and_keeps_the_original_rows_first():
     assert isinstance(sampler.model_, tg.TabularGAN)
 
 
-@pytest.mark.parametrize("strategy, expected", [
+@pytest.mark.parametrize(("strategy", "expected"), [
     (0.5, {"major": 120, "minor": 60}),
     ({"minor": 30}, {"major": 120, "minor": 30}),
     ("all", {"major": 120, "minor": 120}),
@@ -62,16 +67,39 @@ def test_arrays_in_arrays_out_with_integer_labels():
     X_arr = X[["a", "b"]].to_numpy()
     y_arr = (y == "minor").to_numpy().astype(int)
     X_res, y_res = tg.GANOversampler(**FAST).fit_resample(X_arr, y_arr)
-    assert isinstance(X_res, np.ndarray) and X_res.shape == (240, 2)
+    assert isinstance(X_res, np.ndarray)
+    assert X_res.shape == (240, 2)
     np.testing.assert_array_equal(X_res[:len(X_arr)], X_arr)
     assert np.bincount(y_res).tolist() == [120, 120]
 
 
-def test_same_seed_same_rows():
+def test_same_seed_same_rows_whatever_the_global_generators():
     X, y = data()
     first = tg.GANOversampler(**FAST).fit_resample(X, y)[0]
-    tg.GANOversampler(**{**FAST, "seed": 1}).fit_resample(X, y)  # moves the global RNGs
+    other = tg.GANOversampler(**{**FAST, "seed": 1}).fit_resample(X, y)[0]
+    keras.utils.set_random_seed(99)  # the global generators elsewhere: no effect on seed=0
     pd.testing.assert_frame_equal(tg.GANOversampler(**FAST).fit_resample(X, y)[0], first)
+    added = slice(len(X), None)
+    assert not np.array_equal(other.iloc[added][["a", "b"]], first.iloc[added][["a", "b"]])
+
+
+def test_fit_resample_leaves_the_global_generators_alone():
+    """NumPy's and Python's global generators as found; TensorFlow's global seed stream goes
+    on as if the sampler had not run."""
+    X, y = data()
+    tf.random.set_seed(11)
+    expected_tf = tf.random.uniform([3]).numpy()
+    np.random.seed(11)
+    random.seed(11)
+    np_before, py_before = np.random.get_state(), random.getstate()
+    tf.random.set_seed(11)
+    tg.GANOversampler(**{**FAST, "epochs": 1, "steps_per_epoch": 2}).fit_resample(X, y)
+    np_after = np.random.get_state()
+    assert np_after[0] == np_before[0]
+    np.testing.assert_array_equal(np_after[1], np_before[1])
+    assert np_after[2:] == np_before[2:]
+    assert random.getstate() == py_before
+    np.testing.assert_array_equal(tf.random.uniform([3]).numpy(), expected_tf)
 
 
 def test_works_inside_an_imblearn_pipeline_and_clones():
@@ -117,3 +145,5 @@ def test_bad_input():
         tg.GANOversampler(discrete=["nope"], **FAST).fit_resample(X, y)
     with pytest.raises(ValueError, match="epochs"):
         tg.GANOversampler(**{**FAST, "epochs": 0}).fit_resample(X, y)
+    with pytest.raises(ValueError, match="'seed' parameter"):
+        tg.GANOversampler(**{**FAST, "seed": -1}).fit_resample(X, y)

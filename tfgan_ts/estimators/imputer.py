@@ -9,16 +9,22 @@ missing entries are written: observed values come back bit-identical.
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
-import keras
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
+from .seeding import check_seed, draw_seed, shuffled_batches, sub_seeds
+
 GENERATORS = ("bilstm", "mlp", "auto")
+# sub-seed streams of one training: the refit on every observed entry, then the candidates of
+# generator="auto" (so "auto" ending on "mlp" refits exactly as generator="mlp" would)
+_FINAL_STREAM, _CANDIDATE_STREAMS = 0, {"bilstm": 1, "mlp": 2}
 
 
 def _windows(n_rows: int, window: int, stride: int) -> np.ndarray:
@@ -42,17 +48,28 @@ class GANImputer(TransformerMixin, BaseEstimator):
         epochs, batch_size: training of each GAN (GAIN's batch: 128).
         hint_rate, alpha: GAIN's hint rate (0.9) and reconstruction weight (100).
         units: width of the networks (default 64 for bilstm, 128 for mlp).
+        validation_fraction: share of the observed entries ``"auto"`` hides for its choice.
         time: a column to order the rows by (passed through untouched); default: row order.
-        seed: seeds Keras (``keras.utils.set_random_seed``), the validation split and the
-            GAN's noise, so a fit is reproducible.
+        seed: seeds the networks' initial weights, the GAN's noise, the batch order and the
+            validation split, each from its own sub-seed and without touching Python's,
+            NumPy's or TensorFlow's global generators (as scikit-learn's ``random_state``);
+            the same seed and data give the same fills. None draws a seed from Python's
+            global ``random``, as Keras does for unseeded layers.
         verbose: Keras progress output during training.
+
+    Attributes (after ``fit``): ``generator_`` (the kind trained on all entries), ``model_``
+    (its :class:`tfgan_ts.ImputationGAN`), ``validation_rmse_`` (``"auto"``: scaled RMSE of
+    each kind on the held-out entries), ``validation_mask_`` (``"auto"``: bool
+    ``[rows, numeric columns]`` in ``X``'s row order, True for the entries held out of the
+    candidates' training and fills; None otherwise), ``numeric_columns_``,
+    ``passthrough_columns_``, ``min_`` and ``scale_`` (per numeric column).
     """
 
     def __init__(self, generator: str = "auto", window: int = 24, stride: int | None = None,
                  epochs: int = 50, batch_size: int = 128, hint_rate: float = 0.9,
                  alpha: float = 100.0, units: int | None = None,
-                 validation_fraction: float = 0.1, time: str | None = None, seed=None,
-                 verbose=0):
+                 validation_fraction: float = 0.1, time: str | None = None,
+                 seed: int | None = None, verbose: int | str = 0) -> None:
         self.generator = generator
         self.window = window
         self.stride = stride
@@ -81,6 +98,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         if not 0.0 < float(self.validation_fraction) < 1.0:
             raise ValueError(f"validation_fraction must be in (0, 1), got "
                              f"{self.validation_fraction!r}")
+        check_seed(self.seed)
 
     def _frame(self, X) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame):
@@ -123,8 +141,10 @@ class GANImputer(TransformerMixin, BaseEstimator):
         return np.argsort(frame[self.time].to_numpy(), kind="stable")
 
     # ------------------------------------------------------------------ fit ----------
-    def fit(self, X, y=None):
-        """Learn the scaling and train the GAN(s) on the observed entries of ``X``."""
+    def fit(self, X: pd.DataFrame | ArrayLike, y: None = None) -> GANImputer:
+        """Learn the scaling and train the GAN(s) on the observed entries of ``X``; ``y`` is
+        ignored (scikit-learn's transformer API)."""
+        del y
         self._check_params()
         frame = self._frame(X)
         numeric, other = self._split_columns(frame)
@@ -133,7 +153,8 @@ class GANImputer(TransformerMixin, BaseEstimator):
         if other:
             warnings.warn(f"columns passed through untouched (not numeric, or the time "
                           f"column): {other}", stacklevel=2)
-        values = self._values(frame, numeric)[self._order(frame)]
+        order = self._order(frame)
+        values = self._values(frame, numeric)[order]
         n_rows = len(values)
         if self.window > n_rows:
             raise ValueError(f"window={self.window} is longer than the series ({n_rows} rows); "
@@ -143,8 +164,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         if empty:
             raise ValueError(f"column(s) {empty} have no observed value: nothing to learn "
                              "them from; drop them or give some values")
-        if self.seed is not None:
-            keras.utils.set_random_seed(int(self.seed))
+        seed = draw_seed(self.seed)
         self.columns_ = list(frame.columns)
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = len(frame.columns)
@@ -158,26 +178,29 @@ class GANImputer(TransformerMixin, BaseEstimator):
         self.starts_ = _windows(n_rows, self.window, self.stride_)
 
         self.validation_rmse_ = {}
+        self.validation_mask_ = None
         if self.generator == "auto":
             # a stream of its own: the same seed must not pick the entries a masking helper
             # with that seed hid (they would never be observed)
-            rng = np.random.default_rng(None if self.seed is None else [int(self.seed), 7919])
+            rng = np.random.default_rng([seed, 7919])
             held = observed & (rng.random(observed.shape) < self.validation_fraction)
             if not held.any() or held.sum() == observed.sum():
                 raise ValueError("too few observed entries to hold out for generator='auto'; "
                                  "choose generator='bilstm' or 'mlp'")
-            for kind in ("bilstm", "mlp"):
-                model = self._train(kind, scaled, observed & ~held)
-                filled = self._fill(model, scaled, observed & ~held)
+            for kind, stream in _CANDIDATE_STREAMS.items():
+                model = self._train(kind, scaled, observed & ~held, seed, stream)
+                filled = self._fill(model, np.where(held, 0.0, scaled), observed & ~held)
                 self.validation_rmse_[kind] = float(np.sqrt(np.mean(
                     (filled[held] - scaled[held]) ** 2)))
             self.generator_ = min(self.validation_rmse_, key=self.validation_rmse_.get)
+            self.validation_mask_ = np.empty_like(held)
+            self.validation_mask_[order] = held  # rows back in X's order
         else:
             self.generator_ = self.generator
-        self.model_ = self._train(self.generator_, scaled, observed)
+        self.model_ = self._train(self.generator_, scaled, observed, seed, _FINAL_STREAM)
         return self
 
-    def _networks(self, kind: str):
+    def _networks(self, kind: str, seeds: list[int]):
         from ..nn import (
             BiLSTMImputerDiscriminator,
             BiLSTMImputerGenerator,
@@ -185,21 +208,31 @@ class GANImputer(TransformerMixin, BaseEstimator):
             MLPImputerGenerator,
         )
 
+        g_seed, d_seed = seeds
         if kind == "bilstm":
             units = self.units or 64
-            return BiLSTMImputerGenerator(units), BiLSTMImputerDiscriminator(max(8, units // 2))
+            return (BiLSTMImputerGenerator(units, seed=g_seed),
+                    BiLSTMImputerDiscriminator(max(8, units // 2), seed=d_seed))
         units = self.units or 128
-        return MLPImputerGenerator(units), MLPImputerDiscriminator(units)
+        return MLPImputerGenerator(units, seed=g_seed), MLPImputerDiscriminator(units, seed=d_seed)
 
-    def _train(self, kind: str, scaled: np.ndarray, mask: np.ndarray):
+    def _train(self, kind: str, scaled: np.ndarray, mask: np.ndarray, seed: int, stream: int):
+        """An ImputationGAN of ``kind`` trained on the windows of ``scaled`` where ``mask``
+        (entries outside it are zeroed first, so they reach the model nowhere); its weights,
+        noise and batch order seeded from ``(seed, stream)``."""
         from ..models import ImputationGAN
 
-        generator, discriminator = self._networks(kind)
+        g_seed, d_seed, noise_seed, order_seed = sub_seeds(seed, stream, 4)
+        generator, discriminator = self._networks(kind, [g_seed, d_seed])
         model = ImputationGAN(generator, discriminator, hint_rate=self.hint_rate,
-                              alpha=self.alpha, seed=self.seed)
+                              alpha=self.alpha, seed=noise_seed)
         idx = self.starts_[:, None] + np.arange(self.window)[None, :]
-        model.fit(scaled[idx].astype(np.float32), mask[idx].astype(np.float32),
-                  epochs=int(self.epochs), batch_size=int(self.batch_size),
+        windows = np.where(mask, scaled, 0.0)[idx].astype(np.float32)
+        known = mask[idx].astype(np.float32)
+        epochs, batch_size = int(self.epochs), int(self.batch_size)
+        batches = shuffled_batches((windows, known), batch_size, epochs, order_seed).map(
+            lambda values, observed: {"values": values, "mask": observed})
+        model.fit(batches, epochs=epochs, steps_per_epoch=math.ceil(len(idx) / batch_size),
                   verbose=self.verbose)
         return model
 
@@ -219,7 +252,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         return total / count
 
     # ------------------------------------------------------------------ transform ----
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame | ArrayLike) -> pd.DataFrame | np.ndarray:
         """``X`` with its missing numeric entries filled; observed entries and passed-through
         columns are returned unchanged (same type, index and column order)."""
         if not hasattr(self, "model_"):

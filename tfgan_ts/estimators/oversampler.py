@@ -4,6 +4,7 @@ included."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,6 +16,7 @@ from sklearn.utils.validation import check_array, validate_data
 
 from ..models.tabular import TabularGAN
 from ..tabular_spec import TabularSpec
+from .seeding import draw_seed
 
 
 class GANOversampler(BaseOverSampler):
@@ -33,8 +35,11 @@ class GANOversampler(BaseOverSampler):
             same_condition_packs: the GAN's sizes and training (see :class:`TabularGAN`).
         discrete: feature columns to model as categories (names for a DataFrame, indices for
             an array); a DataFrame's bool/category/string columns are discrete anyway.
-        seed: seeds Keras (``keras.utils.set_random_seed``: weight initialization too),
-            training and generation, so the same seed gives the same rows.
+        seed: seeds the spec's fit, the GAN's initial weights (its ``weights_seed``), its
+            training noise and batch sampling, and the generation, without touching Python's,
+            NumPy's or TensorFlow's global generators (as scikit-learn's ``random_state``);
+            the same seed and data give the same rows. None draws a seed from Python's
+            global ``random``, as Keras does for unseeded layers.
         verbose: Keras' fit verbosity.
 
     Attributes: ``model_`` (the trained TabularGAN), ``sampling_strategy_`` (rows added per
@@ -51,14 +56,17 @@ class GANOversampler(BaseOverSampler):
         "pac": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "same_condition_packs": ["boolean"],
-        "discrete": [list, tuple, None], "seed": [Integral, None], "verbose": [Integral, str],
+        "discrete": [list, tuple, None], "seed": [Interval(Integral, 0, None, closed="left"), None],
+        "verbose": [Integral, str],
     }
 
-    def __init__(self, sampling_strategy="auto", epochs: int = 300, batch_size: int = 100,
-                 steps_per_epoch: int | None = None, generator_units=(256, 256),
-                 discriminator_units=(256, 256), noise_dim: int = 128, pac: int = 10,
-                 learning_rate: float = 1e-3, same_condition_packs: bool = True, discrete=None,
-                 seed: int | None = None, verbose=0):
+    def __init__(self, sampling_strategy: float | str | dict | Callable = "auto",
+                 epochs: int = 300, batch_size: int = 100, steps_per_epoch: int | None = None,
+                 generator_units: Sequence[int] = (256, 256),
+                 discriminator_units: Sequence[int] = (256, 256), noise_dim: int = 128,
+                 pac: int = 10, learning_rate: float = 1e-3, same_condition_packs: bool = True,
+                 discrete: Sequence[str | int] | None = None, seed: int | None = None,
+                 verbose: int | str = 0) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
         self.epochs = epochs
         self.batch_size = batch_size
@@ -110,7 +118,7 @@ class GANOversampler(BaseOverSampler):
             label = "_" + label
         return frame, label
 
-    def _discrete_names(self, frame: pd.DataFrame, X) -> list[str]:
+    def _discrete_names(self, X) -> list[str]:
         if self.discrete is None:
             return []
         names = []
@@ -128,29 +136,25 @@ class GANOversampler(BaseOverSampler):
         return names
 
     def _fit_resample(self, X, y):
-        if self.seed is not None:
-            import keras
-
-            keras.utils.set_random_seed(int(self.seed))
+        seed = draw_seed(self.seed)
         frame, label = self._frame(X)
-        discrete = self._discrete_names(frame, X)
+        discrete = self._discrete_names(X)
         table = frame.assign(**{label: np.asarray(y)})
-        spec = TabularSpec(discrete=[*discrete, label],
-                           seed=0 if self.seed is None else int(self.seed))
+        spec = TabularSpec(discrete=[*discrete, label], seed=seed)
         model = TabularGAN(spec, conditions=[label], noise_dim=self.noise_dim,
                            generator_units=tuple(self.generator_units),
                            discriminator_units=tuple(self.discriminator_units), pac=self.pac,
-                           same_condition_packs=self.same_condition_packs, seed=self.seed)
+                           same_condition_packs=self.same_condition_packs, seed=seed,
+                           weights_seed=seed)
         model.compile(learning_rate=float(self.learning_rate))
         self.history_ = model.fit(table, epochs=self.epochs, batch_size=self.batch_size,
                                   steps_per_epoch=self.steps_per_epoch, verbose=self.verbose)
         self.model_ = model
         new_X, new_y = [], []
-        base_seed = 0 if self.seed is None else int(self.seed)
         for i, (cls, n_new) in enumerate(self.sampling_strategy_.items()):
             if n_new <= 0:
                 continue
-            rows = model.generate(int(n_new), conditions={label: cls}, seed=base_seed + 1 + i)
+            rows = model.generate(int(n_new), conditions={label: cls}, seed=seed + 1 + i)
             new_X.append(rows.drop(columns=[label]))
             new_y.append(np.full(int(n_new), cls, dtype=np.asarray(y).dtype))
         if not new_X:
