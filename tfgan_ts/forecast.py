@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .estimators import LSTMForecaster
 
@@ -16,13 +17,23 @@ __all__ = ["BudgetCheck", "LSTMForecaster", "budget_check", "daily_totals"]
 
 @dataclass
 class BudgetCheck:
-    """Result of :func:`budget_check`.
+    """Result of :func:`budget_check`: every month touched, then the month of the first
+    forecast day in detail.
 
-    ``months``: one row per calendar month that the history or the forecast touches —
-    ``spent`` (history), ``forecast``, ``projected`` (their sum), ``budget``, ``remaining``
-    (budget − projected), ``exceeded_on`` (first day the month's running total passes the
-    budget, or NaT), ``complete`` (every day of the month is in history or forecast).
-    The other fields are for the month of the first forecast day.
+    Attributes:
+        months: one row per calendar month that the history or the forecast touches —
+            ``spent`` (history), ``forecast``, ``projected`` (their sum), ``budget``,
+            ``remaining`` (budget − projected), ``exceeded_on`` (first day the month's running
+            total passes the budget, or NaT), ``complete`` (every day of the month is in
+            history or forecast).
+        month: the month of the first forecast day; the fields below are for it.
+        spent_to_date: spent in that month before the forecast starts.
+        projected_total: spent plus forecast for that month.
+        budget: the monthly budget.
+        exceeds_on: the day the running total passes the budget, or None.
+        daily_allowance: the daily amount that keeps within the budget for the rest of the
+            month (0 once it is spent).
+        days_left: days of the month from the first forecast day on.
     """
 
     months: pd.DataFrame
@@ -36,9 +47,11 @@ class BudgetCheck:
 
     @property
     def over_budget(self) -> bool:
+        """True when the projected total of the first forecast month passes the budget."""
         return self.projected_total > self.budget
 
     def summary(self) -> str:
+        """One sentence for a person: spent, projected, the exceed day and the allowance."""
         when = (f"the budget is exceeded on {self.exceeds_on.date()}" if self.exceeds_on
                 is not None else "the budget holds")
         return (f"{self.month}: spent {self.spent_to_date:,.2f} so far, projected "
@@ -48,7 +61,7 @@ class BudgetCheck:
 
 
 def daily_totals(df: pd.DataFrame, example_id: str, time: str, amount: str,
-                 where=None) -> pd.DataFrame:
+                 where: ArrayLike | None = None) -> pd.DataFrame:
     """Transactions → one row per example and calendar day, with the day's total ``amount``.
 
     Every day from an example's first to its last transaction (all its rows count for the
@@ -103,7 +116,7 @@ def daily_totals(df: pd.DataFrame, example_id: str, time: str, amount: str,
     return out
 
 
-def _daily_series(x, name: str) -> pd.Series:
+def _daily_series(x: object, name: str) -> pd.Series:
     if not isinstance(x, pd.Series) or not isinstance(x.index, pd.DatetimeIndex):
         raise ValueError(f"{name} must be a pandas Series of daily amounts indexed by date "
                          "(a DatetimeIndex); e.g. df.set_index('date')['amount']")
@@ -130,7 +143,8 @@ def _daily_series(x, name: str) -> pd.Series:
     return pd.Series(values, index=idx, name=name)
 
 
-def budget_check(history, forecast, monthly_budget: float) -> BudgetCheck:
+def budget_check(history: pd.Series, forecast: pd.Series | ArrayLike,
+                 monthly_budget: float) -> BudgetCheck:
     """Compare spending so far plus a forecast with a monthly budget.
 
     Args:
@@ -140,9 +154,10 @@ def budget_check(history, forecast, monthly_budget: float) -> BudgetCheck:
             last history day), e.g. ``LSTMForecaster.predict`` output.
         monthly_budget: the amount allowed per calendar month (> 0).
 
-    Returns a :class:`BudgetCheck`: per month the projected total and the day the running
-    total would pass the budget; for the month of the first forecast day also the daily
-    amount that keeps within the budget for the rest of the month (0 once it is spent).
+    Returns:
+        A :class:`BudgetCheck`: per month the projected total and the day the running total
+        would pass the budget; for the month of the first forecast day also the daily amount
+        that keeps within the budget for the rest of the month (0 once it is spent).
     """
     if isinstance(monthly_budget, bool) or not isinstance(
             monthly_budget, (int, float, np.integer, np.floating)) \

@@ -68,9 +68,9 @@ class LSTMForecaster(BaseEstimator):
             Keras does for unseeded layers.
         verbose: Keras verbosity for ``fit``.
 
-    Attributes (after ``fit``):
+    Attributes:
         model_: the trained ``keras.Model`` (input ``[m, window, F]`` scaled, output
-            ``[m, horizon]`` scaled).
+            ``[m, horizon]`` scaled); set by ``fit``, as all below.
         scaler_: the fitted ``MinMaxScaler`` over the ``F`` features.
         history_: ``dict`` of per-epoch losses (``loss``, and ``val_loss`` with validation).
         n_windows_: windows cut from the training data (training + validation).

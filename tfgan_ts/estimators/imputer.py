@@ -43,10 +43,13 @@ class GANImputer(TransformerMixin, BaseEstimator):
             ``"mlp"`` (GAIN's MLP over the flattened window) or ``"auto"``: hold out
             ``validation_fraction`` of the observed entries, train both, keep the one with the
             lower RMSE on them (``generator_``, ``validation_rmse_``), then refit it on all.
-        window: rows per window; stride: rows between window starts (default 1: every
-            window, for training and for averaging the fills).
-        epochs, batch_size: training of each GAN (GAIN's batch: 128).
-        hint_rate, alpha: GAIN's hint rate (0.9) and reconstruction weight (100).
+        window: rows per window.
+        stride: rows between window starts (default 1: every window, for training and for
+            averaging the fills).
+        epochs: training epochs of each GAN.
+        batch_size: windows per training step (GAIN's batch: 128).
+        hint_rate: GAIN's hint rate (0.9).
+        alpha: GAIN's reconstruction weight (100).
         units: width of the networks (default 64 for bilstm, 128 for mlp).
         validation_fraction: share of the observed entries ``"auto"`` hides for its choice.
         time: a column to order the rows by (passed through untouched); default: row order.
@@ -57,12 +60,16 @@ class GANImputer(TransformerMixin, BaseEstimator):
             global ``random``, as Keras does for unseeded layers.
         verbose: Keras progress output during training.
 
-    Attributes (after ``fit``): ``generator_`` (the kind trained on all entries), ``model_``
-    (its :class:`tfgan_ts.ImputationGAN`), ``validation_rmse_`` (``"auto"``: scaled RMSE of
-    each kind on the held-out entries), ``validation_mask_`` (``"auto"``: bool
-    ``[rows, numeric columns]`` in ``X``'s row order, True for the entries held out of the
-    candidates' training and fills; None otherwise), ``numeric_columns_``,
-    ``passthrough_columns_``, ``min_`` and ``scale_`` (per numeric column).
+    Attributes:
+        generator_: the kind trained on all observed entries (set by ``fit``, as all below).
+        model_: its :class:`tfgan_ts.ImputationGAN`.
+        validation_rmse_: ``"auto"``: the scaled RMSE of each kind on the held-out entries;
+            empty otherwise.
+        validation_mask_: ``"auto"``: bool ``[rows, numeric columns]`` in ``X``'s row order,
+            True for the entries held out of the candidates' training and fills; None
+            otherwise.
+        numeric_columns_: the columns imputed; passthrough_columns_: those left untouched.
+        min_: observed minimum per numeric column; scale_: observed range (1 if constant).
     """
 
     def __init__(self, generator: str = "auto", window: int = 24, stride: int | None = None,

@@ -42,8 +42,11 @@ class GANOversampler(BaseOverSampler):
             global ``random``, as Keras does for unseeded layers.
         verbose: Keras' fit verbosity.
 
-    Attributes: ``model_`` (the trained TabularGAN), ``sampling_strategy_`` (rows added per
-    class), ``history_``.
+    Attributes:
+        model_: the trained :class:`tfgan_ts.TabularGAN` (set by ``fit_resample``, as all
+            below).
+        sampling_strategy_: rows added per class.
+        history_: the GAN's Keras training History.
     """
 
     _parameter_constraints = {
