@@ -22,64 +22,100 @@
   train-on-real forecasting with :class:`tfgan_ts.LSTMForecaster`;
 * :func:`distance_to_closest_record`, :func:`membership_inference_auc`,
   :func:`record_vectors` — privacy;
-* :mod:`plots` and :func:`report` — figures and a self-contained HTML/JSON report.
+* :mod:`plots` and :func:`report` — figures and a self-contained HTML/JSON report;
+* :class:`PreparedFrame`, :func:`prepare` — a long frame read once for a spec (its order and
+  the arrays the measures need), accepted by every function above that takes a long frame.
+
+``import tfgan_ts.evaluation`` loads no TensorFlow: :func:`discriminative_score` and
+:func:`forecast_utility`, which train Keras models, and :mod:`plots` (matplotlib) are imported
+on first use (PEP 562).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from .attributes import attribute_jsd, sequence_attributes
+from .binning import discretize, quantile_edges
 from .dependence import (
-    attribute_jsd,
     correlation_difference,
     mutual_information_difference,
     mutual_information_matrix,
     pair_histogram_similarity,
-    sequence_attributes,
 )
-from .discriminative import discriminative_score
 from .fidelity import histogram_similarity, length_distribution, sequence_lengths, sequence_matrix
 from .imputation import imputation_scores
+from .prepared import PreparedFrame, prepare
 from .privacy import distance_to_closest_record, membership_inference_auc, record_vectors
 from .report import Report, report
+from .splitting import train_test_split_sequences
 from .tabular import tabular_fidelity
-from .temporal import (
-    acf_mse,
-    acf_score,
-    autocorrelation,
-    discretize,
+from .temporal import acf_mse, acf_score, autocorrelation, per_sample_autocorrelation
+from .temporal_mi import (
     lagged_mutual_information,
-    per_sample_autocorrelation,
-    quantile_edges,
     sequential_mutual_information,
     temporal_mi_comparison,
 )
-from .utility import forecast_utility, train_test_split_sequences
+
+if TYPE_CHECKING:  # the lazy names, for type checkers
+    from . import plots
+    from .discriminative import discriminative_score
+    from .utility import forecast_utility
+
+# name -> module imported on first use (they import TensorFlow or matplotlib)
+_LAZY = {
+    "discriminative_score": ".discriminative",
+    "forecast_utility": ".utility",
+    "plots": ".plots",
+}
 
 __all__ = [
+    "PreparedFrame",
     "Report",
-    "discriminative_score",
-    "distance_to_closest_record",
-    "forecast_utility",
-    "membership_inference_auc",
-    "record_vectors",
-    "report",
-    "train_test_split_sequences",
     "acf_mse",
     "acf_score",
     "attribute_jsd",
     "autocorrelation",
     "correlation_difference",
     "discretize",
+    "discriminative_score",
+    "distance_to_closest_record",
+    "forecast_utility",
     "histogram_similarity",
+    "imputation_scores",
     "lagged_mutual_information",
     "length_distribution",
+    "membership_inference_auc",
     "mutual_information_difference",
     "mutual_information_matrix",
     "pair_histogram_similarity",
     "per_sample_autocorrelation",
+    "plots",
+    "prepare",
     "quantile_edges",
+    "record_vectors",
+    "report",
     "sequence_attributes",
     "sequence_lengths",
     "sequence_matrix",
     "sequential_mutual_information",
     "tabular_fidelity",
     "temporal_mi_comparison",
-    "imputation_scores",
+    "train_test_split_sequences",
 ]
+
+
+def __getattr__(name: str):
+    """Import a lazy name on first use and keep it (later look-ups skip this)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = importlib.import_module(module, __name__)
+    value = loaded if name == "plots" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,8 +1,9 @@
-"""Fidelity of dependence between columns: pairwise joint histograms, mutual information,
-correlation, and per-sequence attribute distributions.
+"""Fidelity of dependence between columns: pairwise joint histograms, mutual information and
+correlation.
 
-Pure numpy / pandas / scipy / scikit-learn; no TensorFlow. Inputs are DataFrames (or 1-D
-array-likes for :func:`attribute_jsd`), so the same functions serve any model's output.
+Pure numpy / pandas / scikit-learn; no TensorFlow. Inputs are DataFrames (or
+:class:`~tfgan_ts.evaluation.PreparedFrame` objects, whose frames are read), so the same
+functions serve any model's output.
 
 Column kinds: a column is *discrete* when its dtype is categorical, bool, string or object on
 either side (as :func:`~tfgan_ts.evaluation.histogram_similarity` decides) or when it is named
@@ -14,126 +15,36 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import jensenshannon
 from sklearn.metrics import normalized_mutual_info_score
 
-from ..spec import _show
-from .fidelity import _MISSING, _column, _is_discrete
-from .temporal import _bin_index, _check_bins, _check_edges, quantile_edges
+from ._inputs import (
+    binned_codes,
+    category_codes,
+    check_bins,
+    check_columns,
+    check_edges,
+    check_frame,
+    column_kinds,
+    floats,
+    is_discrete,
+)
+from .binning import quantile_edges
+from .prepared import PreparedFrame, frame_of
 
 __all__ = [
-    "attribute_jsd",
     "correlation_difference",
     "mutual_information_difference",
     "mutual_information_matrix",
     "pair_histogram_similarity",
-    "sequence_attributes",
 ]
-
-
-# --------------------------------------------------------------------------- input checks
-
-
-def _check_columns(columns, func: str, at_least: int = 2) -> list[str]:
-    if isinstance(columns, str) or not hasattr(columns, "__iter__"):
-        raise ValueError(
-            f"{func}: columns must be a list of column names, got {columns!r}; e.g. "
-            f"columns=[{columns!r}, ...]"
-        )
-    columns = list(columns)
-    dup = sorted({str(c) for c in columns if columns.count(c) > 1})
-    if dup:
-        raise ValueError(f"{func}: column(s) {dup} are listed more than once; list each once")
-    if len(columns) < at_least:
-        raise ValueError(
-            f"{func} compares pairs of columns and needs at least {at_least} columns, got "
-            f"{columns}"
-        )
-    return columns
-
-
-def _check_frame(df, columns: list[str], name: str, func: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{func}: {name} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{func}: column(s) {missing} missing from the {name} frame (it has "
-            f"{list(df.columns)[:20]}); pass columns present on both sides"
-        )
-    if len(df) == 0:
-        raise ValueError(f"{func}: the {name} frame has no rows; there is nothing to compare")
-
-
-def _discrete_names(discrete, columns: list[str], func: str) -> set:
-    if discrete is None:
-        return set()
-    if isinstance(discrete, str):
-        discrete = [discrete]
-    if not hasattr(discrete, "__iter__"):
-        raise ValueError(
-            f"{func}: discrete must be a set of column names (e.g. {{'month'}}), got {discrete!r}"
-        )
-    names = set(discrete)
-    unknown = sorted(str(c) for c in names - set(columns))
-    if unknown:
-        raise ValueError(
-            f"{func}: discrete names {unknown}, which are not among the compared columns "
-            f"{columns}; check the spelling"
-        )
-    return names
-
-
-def _kinds(frames: list[pd.DataFrame], columns: list[str], discrete, func: str) -> dict:
-    """Column -> True when discrete (named in ``discrete`` or discrete by dtype on any side)."""
-    names = _discrete_names(discrete, columns, func)
-    return {c: c in names or any(_is_discrete(f[c]) for f in frames) for c in columns}
-
-
-def _floats(values: pd.Series, column: str, func: str) -> np.ndarray:
-    try:
-        x = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{func}: column {column!r} is not numeric; name it in discrete= to compare it "
-            "by category"
-        ) from None
-    if np.isinf(x).any():
-        raise ValueError(
-            f"{func}: column {column!r} has {int(np.isinf(x).sum())} infinite value(s), which "
-            "cannot be binned; replace them (e.g. with NaN, counted as missing) first"
-        )
-    return x
-
-
-def _category_codes(parts: list[pd.Series]) -> list[np.ndarray]:
-    """Codes of the categories over the union of all parts; missing values share one code."""
-    s = pd.concat([p.astype(object) for p in parts], ignore_index=True)
-    s = s.where(s.notna(), _MISSING)
-    codes, _ = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=False)
-    bounds = np.cumsum([0] + [len(p) for p in parts])
-    return [codes[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(len(parts))]
-
-
-def _binned_codes(xs: list[np.ndarray], edges) -> list[np.ndarray]:
-    """Bin codes on ``edges``; NaN gets a code of its own (one past the last bin)."""
-    n_bins = max(len(edges) - 1, 1) if edges is not None else 1
-    out = []
-    for x in xs:
-        codes = np.full(x.shape, n_bins, dtype=np.int64)
-        ok = ~np.isnan(x)
-        if ok.any():
-            codes[ok] = _bin_index(x[ok], edges)
-        out.append(codes)
-    return out
 
 
 # --------------------------------------------------------------------------- pairs of columns
 
 
 def pair_histogram_similarity(
-    real: pd.DataFrame,
-    synthetic: pd.DataFrame,
+    real: pd.DataFrame | PreparedFrame,
+    synthetic: pd.DataFrame | PreparedFrame,
     columns: list[str],
     bins=20,
     discrete: set[str] | None = None,
@@ -170,21 +81,22 @@ def pair_histogram_similarity(
         in the order of ``columns`` (``a`` before ``b``).
     """
     func = "pair_histogram_similarity"
-    columns = _check_columns(columns, func)
-    _check_frame(real, columns, "real", func)
-    _check_frame(synthetic, columns, "synthetic", func)
-    kinds = _kinds([real, synthetic], columns, discrete, func)
+    real, synthetic = frame_of(real), frame_of(synthetic)
+    columns = check_columns(columns, func)
+    check_frame(real, columns, "real", func)
+    check_frame(synthetic, columns, "synthetic", func)
+    kinds = column_kinds([real, synthetic], columns, discrete, func)
     n_real, n_syn = len(real), len(synthetic)
     codes = {}
     for c in columns:
         if kinds[c]:
-            codes[c] = _category_codes([real[c], synthetic[c]])
+            codes[c] = category_codes([real[c], synthetic[c]])
             continue
-        x = _floats(real[c], c, func)
-        y = _floats(synthetic[c], c, func)
+        x = floats(real[c], c, func)
+        y = floats(synthetic[c], c, func)
         both = np.concatenate([x[~np.isnan(x)], y[~np.isnan(y)]])
         edges = np.histogram_bin_edges(both, bins=bins) if both.size else None
-        codes[c] = _binned_codes([x, y], edges)
+        codes[c] = binned_codes([x, y], edges)
     rows = []
     for i, a in enumerate(columns):
         for b in columns[i + 1 :]:
@@ -202,7 +114,7 @@ def pair_histogram_similarity(
 
 
 def mutual_information_matrix(
-    df: pd.DataFrame,
+    df: pd.DataFrame | PreparedFrame,
     columns: list[str],
     bins: int = 20,
     discrete: set[str] | None = None,
@@ -238,10 +150,11 @@ def mutual_information_matrix(
         Square symmetric DataFrame indexed by ``columns`` on both axes.
     """
     func = "mutual_information_matrix"
-    columns = _check_columns(columns, func)
-    _check_frame(df, columns, "df", func)
-    bins = _check_bins(bins)
-    kinds = _kinds([df], columns, discrete, func)
+    df = frame_of(df)
+    columns = check_columns(columns, func)
+    check_frame(df, columns, "df", func)
+    bins = check_bins(bins)
+    kinds = column_kinds([df], columns, discrete, func)
     edges = {} if edges is None else dict(edges)
     unknown = sorted(str(c) for c in set(edges) - set(columns))
     if unknown:
@@ -254,14 +167,14 @@ def mutual_information_matrix(
                     f"{func}: edges given for column {c!r}, which is discrete; discrete "
                     "columns are compared by category — drop its edges"
                 )
-            labels[c] = _category_codes([df[c]])[0]
+            labels[c] = category_codes([df[c]])[0]
             continue
-        x = _floats(df[c], c, func)
+        x = floats(df[c], c, func)
         if c in edges:
-            e = _check_edges(edges[c], f"edges[{c!r}]")
+            e = check_edges(edges[c], f"edges[{c!r}]")
         else:
             e = quantile_edges(x, bins=bins) if (~np.isnan(x)).any() else None
-        labels[c] = _binned_codes([x], e)[0]
+        labels[c] = binned_codes([x], e)[0]
     m = len(columns)
     out = np.eye(m)
     for i in range(m):
@@ -278,8 +191,8 @@ def _upper(m: np.ndarray) -> np.ndarray:
 
 
 def mutual_information_difference(
-    real: pd.DataFrame,
-    synthetic: pd.DataFrame,
+    real: pd.DataFrame | PreparedFrame,
+    synthetic: pd.DataFrame | PreparedFrame,
     columns: list[str],
     bins: int = 20,
     discrete: set[str] | None = None,
@@ -305,16 +218,17 @@ def mutual_information_difference(
         row counts.
     """
     func = "mutual_information_difference"
-    columns = _check_columns(columns, func)
-    _check_frame(real, columns, "real", func)
-    _check_frame(synthetic, columns, "synthetic", func)
-    bins = _check_bins(bins)
-    kinds = _kinds([real, synthetic], columns, discrete, func)
+    real, synthetic = frame_of(real), frame_of(synthetic)
+    columns = check_columns(columns, func)
+    check_frame(real, columns, "real", func)
+    check_frame(synthetic, columns, "synthetic", func)
+    bins = check_bins(bins)
+    kinds = column_kinds([real, synthetic], columns, discrete, func)
     shared = {}
     for c in columns:
         if kinds[c]:
             continue
-        x, y = _floats(real[c], c, func), _floats(synthetic[c], c, func)
+        x, y = floats(real[c], c, func), floats(synthetic[c], c, func)
         if (~np.isnan(x)).any() or (~np.isnan(y)).any():
             shared[c] = quantile_edges(x, y, bins=bins)
     disc = {c for c in columns if kinds[c]}
@@ -355,7 +269,9 @@ def _pearson(X: np.ndarray) -> np.ndarray:
     return out
 
 
-def correlation_difference(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> dict:
+def correlation_difference(
+    real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | PreparedFrame, columns: list[str]
+) -> dict:
     """Compare the Pearson correlation matrices of continuous columns in real and synthetic
     data.
 
@@ -379,12 +295,13 @@ def correlation_difference(real: pd.DataFrame, synthetic: pd.DataFrame, columns:
         that mean used) and ``undefined_pairs`` (the ``(column_a, column_b)`` pairs left out).
     """
     func = "correlation_difference"
-    columns = _check_columns(columns, func)
-    _check_frame(real, columns, "real", func)
-    _check_frame(synthetic, columns, "synthetic", func)
+    real, synthetic = frame_of(real), frame_of(synthetic)
+    columns = check_columns(columns, func)
+    check_frame(real, columns, "real", func)
+    check_frame(synthetic, columns, "synthetic", func)
     for c in columns:
         for name, f in (("real", real), ("synthetic", synthetic)):
-            if _is_discrete(f[c]):
+            if is_discrete(f[c]):
                 raise ValueError(
                     f"{func}: column {c!r} is discrete (dtype {f[c].dtype} in the {name} frame); "
                     "Pearson correlation needs numbers — leave it out and compare it with "
@@ -392,7 +309,7 @@ def correlation_difference(real: pd.DataFrame, synthetic: pd.DataFrame, columns:
                 )
     mats = []
     for f in (real, synthetic):
-        X = np.column_stack([_floats(f[c], c, func) for c in columns])
+        X = np.column_stack([floats(f[c], c, func) for c in columns])
         mats.append(_pearson(X))
     a, b = mats
     diff = np.abs(a - b)
@@ -409,88 +326,3 @@ def correlation_difference(real: pd.DataFrame, synthetic: pd.DataFrame, columns:
         "n_pairs": int(ok.sum()),
         "undefined_pairs": undefined,
     }
-
-
-# --------------------------------------------------------------------------- one column
-
-
-def attribute_jsd(real, synthetic, bins=20, discrete: bool | None = None) -> float:
-    """Jensen–Shannon divergence (base 2) between the distributions of one column, in [0, 1].
-
-    ``p`` and ``q`` are the real and synthetic frequencies over shared cells: for continuous
-    values, bins on edges ``np.histogram_bin_edges(concat(real, synthetic), bins)``; for
-    discrete values (categorical, bool, string/object, or any dtype with ``discrete=True``),
-    the union of the categories seen on either side. Missing values are a cell of their own.
-    With ``m = (p + q) / 2``::
-
-        JSD = (KL(p || m) + KL(q || m)) / 2,   KL(p || m) = sum_i p_i log2(p_i / m_i)
-
-    0 means the same histogram, 1 disjoint supports. ``scipy.spatial.distance.jensenshannon(p,
-    q, base=2)`` returns the Jensen–Shannon *distance*, the square root of this divergence; it
-    is squared here.
-
-    Args:
-        real, synthetic: 1-D array-likes or Series (lengths may differ); for attributes of
-            sequences take one value per sequence (:func:`sequence_attributes`).
-        bins: number of bins or any ``np.histogram_bin_edges`` rule (continuous only).
-        discrete: force discrete (True) or continuous (False) handling; default: from dtype.
-    """
-    func = "attribute_jsd"
-    a = _column(real, "real", "attribute_jsd")
-    b = _column(synthetic, "synthetic", "attribute_jsd")
-    if len(a) == 0 or len(b) == 0:
-        raise ValueError(
-            f"{func} needs values on both sides, got {len(a)} real and {len(b)} synthetic"
-        )
-    if discrete is None:
-        discrete = _is_discrete(a) or _is_discrete(b)
-    if discrete:
-        ca, cb = _category_codes([a, b])
-    else:
-        x, y = _floats(a, "real", func), _floats(b, "synthetic", func)
-        both = np.concatenate([x[~np.isnan(x)], y[~np.isnan(y)]])
-        edges = np.histogram_bin_edges(both, bins=bins) if both.size else None
-        ca, cb = _binned_codes([x, y], edges)
-    k = int(max(ca.max(), cb.max())) + 1
-    p = np.bincount(ca, minlength=k) / len(ca)
-    q = np.bincount(cb, minlength=k) / len(cb)
-    d = float(jensenshannon(p, q, base=2)) ** 2
-    return float(min(max(d, 0.0), 1.0))
-
-
-def sequence_attributes(df: pd.DataFrame, spec) -> pd.DataFrame:
-    """The attribute columns of a long-format frame, one row per example.
-
-    Rows are the first row of each example in the spec's order (``spec.sequence_order``:
-    examples by first appearance of ``spec.example_id``, steps by ``spec.time``), so row ``i``
-    is the example of row ``i`` of :func:`~tfgan_ts.evaluation.sequence_matrix`. Columns are
-    the spec's attributes in spec order, with their dtypes; the index is ``0..n-1``. Use it to
-    compare attribute distributions once per sequence rather than once per step (which would
-    weight long sequences more). ``spec`` need not be fitted. A spec without attributes gives
-    a frame with no columns.
-
-    Raises ValueError when an attribute column is missing or varies within an example
-    (attributes hold one value per sequence).
-    """
-    func = "sequence_attributes"
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{func}: expected a pandas DataFrame, got {type(df).__name__}")
-    names = [c.name for c in spec.attributes]
-    missing = [c for c in names if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{func}: attribute column(s) {missing} missing from the DataFrame (it has "
-            f"{list(df.columns)[:20]})"
-        )
-    order, ex, pos, lengths, ids = spec.sequence_order(df)
-    for c in names:
-        counts = df[c].iloc[order].groupby(ex).nunique(dropna=False).to_numpy()
-        bad = np.flatnonzero(counts > 1)
-        if bad.size:
-            shown = ", ".join(_show(ids[i]) for i in bad[:5])
-            raise ValueError(
-                f"{func}: attribute {c!r} is not constant within {bad.size} example(s), e.g. "
-                f"{spec.example_id}={shown}; attributes hold one value per sequence"
-            )
-    first = order[pos == 0]
-    return df.iloc[first][names].reset_index(drop=True)

@@ -1,16 +1,19 @@
 """Discriminative score (TimeGAN): can a small recurrent classifier tell synthetic from real?
 
-Keras 3 (imported when :func:`discriminative_score` runs, so the rest of
-``tfgan_ts.evaluation`` stays free of TensorFlow).
+Keras 3, imported when :func:`discriminative_score` runs (the network is in
+:mod:`.classifier`), so the rest of ``tfgan_ts.evaluation`` stays free of TensorFlow.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 from sklearn.model_selection import train_test_split
 
-from .privacy import _check_spec, _encode
+from ..sequence_data import SequenceData
+from ._inputs import check_int, check_spec
+from .prepared import PreparedFrame, encoded_records
 
 __all__ = ["discriminative_score"]
 
@@ -33,14 +36,9 @@ def _chance_score(n_test: int) -> float:
     return float(np.sum(stats.binom.pmf(k, n_test, 0.5) * np.abs(k / n_test - 0.5)))
 
 
-def _check_int(name: str, value, low: int):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-
-
 def discriminative_score(
-    real,
-    synthetic,
+    real: pd.DataFrame | PreparedFrame | SequenceData,
+    synthetic: pd.DataFrame | PreparedFrame | SequenceData,
     spec,
     repeats: int = 5,
     test_size: float = 0.3,
@@ -105,11 +103,13 @@ def discriminative_score(
     as "this classifier could not tell", not as proof of realism, and for release decisions
     raise ``epochs`` (TimeGAN trains 2000 batches of 128 per class) and use several
     ``repeats``. A held-out accuracy below 0.5 by much more than ``chance_score`` usually
-    means synthetic sequences are near-copies of real ones (a held-out real sequence's synthetic twin was in the
-    training split with the opposite label); check :func:`distance_to_closest_record`.
+    means synthetic sequences are near-copies of real ones (a held-out real sequence's
+    synthetic twin was in the training split with the opposite label); check
+    :func:`distance_to_closest_record`.
 
     Args:
-        real: real sequences (DataFrame the spec can encode, or a SequenceData of this spec).
+        real: real sequences (DataFrame the spec can encode, its PreparedFrame, or a
+            SequenceData of this spec).
         synthetic: generated sequences, same form.
         spec: the fitted :class:`tfgan_ts.SequenceSpec` for both.
         repeats: number of independent subsample/split/initialisation/training rounds.
@@ -122,54 +122,60 @@ def discriminative_score(
             with ``epochs=20`` on a few hundred sequences (about 100 batches) 1e-3 often
             left the classifier near chance even on clearly different data in our tests, so
             the default here is 1e-2.
-        seed: integer seed for the subsamples, splits, weights and shuffling
-            (``keras.utils.set_random_seed(seed)`` is called, which also seeds Python's,
-            NumPy's global and TensorFlow's generators). None: not reproducible.
+        seed: integer seed for the subsamples, splits, weights and batch order, all drawn
+            from it locally (NumPy's global state, Python's ``random`` and TensorFlow's global
+            seed are neither read nor changed), so the same seed gives the same score. None:
+            a fresh seed from Python's ``random``.
     """
-    _check_spec(spec)
-    _check_int("repeats", repeats, 1)
-    _check_int("epochs", epochs, 1)
-    _check_int("batch_size", batch_size, 1)
+    check_spec(spec)
+    check_int("repeats", repeats, 1)
+    check_int("epochs", epochs, 1)
+    check_int("batch_size", batch_size, 1)
     if units is not None:
-        _check_int("units", units, 1)
+        check_int("units", units, 1)
     if seed is not None:
-        _check_int("seed", seed, 0)
+        check_int("seed", seed, 0)
     if isinstance(test_size, bool) or not isinstance(test_size, (float, int)) or not (
         0.0 < float(test_size) < 1.0
     ):
-        raise ValueError(f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}")
+        raise ValueError(
+            f"test_size must be a fraction strictly between 0 and 1, got {test_size!r}"
+        )
     test_size = float(test_size)
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (float, int)) or not (
         np.isfinite(learning_rate) and learning_rate > 0
     ):
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
 
-    x_real, m_real = _inputs(_encode(real, spec, "real"))
-    x_syn, m_syn = _inputs(_encode(synthetic, spec, "synthetic"))
+    x_real, m_real = _inputs(encoded_records(real, spec, "real")[0])
+    x_syn, m_syn = _inputs(encoded_records(synthetic, spec, "synthetic")[0])
     n_real, n_syn = len(x_real), len(x_syn)
     n_per_class = min(n_real, n_syn)
     total = 2 * n_per_class
     n_test = int(np.ceil(test_size * total))  # sklearn's rounding for a float test_size
     if n_test < 2 or total - n_test < 2:
         raise ValueError(
-            f"too few sequences for a stratified split: {n_real} real and {n_syn} synthetic give "
-            f"{n_per_class} per class, and test_size={test_size} leaves {total - n_test} for "
-            f"training and {n_test} for testing (each needs >= 2, one per class); use more "
+            f"too few sequences for a stratified split: {n_real} real and {n_syn} synthetic "
+            f"give {n_per_class} per class, and test_size={test_size} leaves {total - n_test} "
+            f"for training and {n_test} for testing (each needs >= 2, one per class); use more "
             "sequences (dozens per class at least for a meaningful score)"
         )
     width = x_real.shape[2]
     if units is None:
         units = max(8, min(64, width // 2))
+    # every sequence full length: the mask would change nothing, so the GRU reads all steps
+    masked = not (m_real.all() and m_syn.all())
 
-    import keras
+    from ..estimators.seeding import draw_seed
+    from .classifier import SequenceClassifier
 
-    if seed is not None:
-        keras.utils.set_random_seed(int(seed))
+    seed = draw_seed(seed)
     rng = np.random.default_rng(seed)
     labels = np.concatenate([np.ones(n_per_class), np.zeros(n_per_class)]).astype(np.float32)
+    classifier = SequenceClassifier(x_real.shape[1], width, units, learning_rate, masked, seed)
 
     scores, accuracies, train_accuracies = [], [], []
-    for _ in range(repeats):
+    for r in range(repeats):
         pick_r = rng.choice(n_real, size=n_per_class, replace=False)
         pick_s = rng.choice(n_syn, size=n_per_class, replace=False)
         x = np.concatenate([x_real[pick_r], x_syn[pick_s]])
@@ -180,17 +186,9 @@ def discriminative_score(
             stratify=labels,
             random_state=int(rng.integers(2**31 - 1)),
         )
-        model = _classifier(keras, x.shape[1], width, units, learning_rate)
-        model.fit(
-            [x[idx_train], m[idx_train]],
-            labels[idx_train],
-            epochs=epochs,
-            batch_size=batch_size,
-            shuffle=True,
-            verbose=0,
-        )
-        acc = _accuracy(model, x[idx_test], m[idx_test], labels[idx_test])
-        train_acc = _accuracy(model, x[idx_train], m[idx_train], labels[idx_train])
+        classifier.train(r, x[idx_train], m[idx_train], labels[idx_train], epochs, batch_size)
+        acc = classifier.accuracy(x[idx_test], m[idx_test], labels[idx_test])
+        train_acc = classifier.accuracy(x[idx_train], m[idx_train], labels[idx_train])
         accuracies.append(acc)
         train_accuracies.append(train_acc)
         scores.append(abs(acc - 0.5))
@@ -208,27 +206,3 @@ def discriminative_score(
         "units": int(units),
         "chance_score": _chance_score(n_test),
     }
-
-
-def _classifier(keras, steps: int, width: int, units: int, learning_rate: float):
-    x = keras.Input(shape=(steps, width), name="steps")
-    mask = keras.Input(shape=(steps,), dtype="bool", name="mask")
-    # float32 whatever the global dtype policy (a mixed-precision policy set for a GAN
-    # must not change the metric)
-    h = keras.layers.GRU(units, dtype="float32")(x, mask=mask)
-    out = keras.layers.Dense(1, activation="sigmoid", dtype="float32")(h)
-    model = keras.Model([x, mask], out)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    return model
-
-
-def _accuracy(model, x, mask, y) -> float:
-    # eager calls in chunks: model.predict would trace a new tf.function for every model
-    # (and TensorFlow logs retracing warnings after a few repeats)
-    p = np.concatenate(
-        [
-            np.asarray(model([x[i:i + 1024], mask[i:i + 1024]], training=False))[:, 0]
-            for i in range(0, len(x), 1024)
-        ]
-    )
-    return float(np.mean((p > 0.5) == (y == 1.0)))

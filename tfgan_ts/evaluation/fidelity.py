@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._inputs import MISSING, as_column, is_discrete
+from .prepared import PreparedFrame, prepare
+
 __all__ = [
     "histogram_similarity",
     "length_distribution",
@@ -21,23 +24,9 @@ __all__ = [
 # --------------------------------------------------------------------------- long frame → arrays
 
 
-def _order(df: pd.DataFrame, spec) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Row order, example index and step of each ordered row, and lengths — as the spec orders
-    a long frame: examples in order of first appearance, steps by time (stable; row order when
-    the spec has no time column)."""
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    if spec.example_id not in df.columns:
-        raise ValueError(
-            f"example id column {spec.example_id!r} missing from the DataFrame (it has "
-            f"{list(df.columns)[:20]}); sequence_matrix takes long-format frames — for a "
-            "wide frame the step columns already are the [n, T] matrix"
-        )
-    order, ex, pos, lengths, _ = spec.sequence_order(df)
-    return order, ex, pos, lengths
-
-
-def sequence_matrix(df: pd.DataFrame, spec, column: str, n_steps: int | None = None) -> np.ndarray:
+def sequence_matrix(
+    df: pd.DataFrame | PreparedFrame, spec, column: str, n_steps: int | None = None
+) -> np.ndarray:
     """One numeric column of a long-format frame as a NaN-padded ``[n_examples, T]`` array.
 
     Rows are grouped by ``spec.example_id`` (examples in order of first appearance, as the spec
@@ -47,82 +36,30 @@ def sequence_matrix(df: pd.DataFrame, spec, column: str, n_steps: int | None = N
     :func:`~tfgan_ts.evaluation.autocorrelation`); use :func:`sequence_lengths` for the lengths.
 
     Args:
-        df: long-format DataFrame (one row per example and step).
+        df: long-format DataFrame (one row per example and step), or a
+            :class:`~tfgan_ts.evaluation.PreparedFrame` of it.
         spec: a :class:`tfgan_ts.SequenceSpec` naming the example id and time columns.
         column: the column to lay out (numeric or bool).
         n_steps: width ``T`` (default: the spec's fitted ``max_length_`` when it is fitted and
             at least the longest sequence, else the longest sequence).
     """
-    if column not in df.columns:
-        raise ValueError(
-            f"column {column!r} missing from the DataFrame (it has {list(df.columns)[:20]})"
-        )
-    values = df[column]
-    if not (pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)):
-        raise ValueError(
-            f"column {column!r} has dtype {values.dtype}; sequence_matrix lays out numeric "
-            "columns — compare discrete columns with histogram_similarity instead"
-        )
-    order, ex, pos, lengths = _order(df, spec)
-    longest = int(lengths.max()) if len(lengths) else 0
-    if n_steps is None:
-        fitted = getattr(spec, "max_length_", None)
-        n_steps = fitted if fitted is not None and fitted >= longest else longest
-    elif n_steps < longest:
-        raise ValueError(
-            f"n_steps={n_steps} is shorter than the longest sequence ({longest} steps)"
-        )
-    x = values.to_numpy(dtype=np.float64, na_value=np.nan)[order]
-    out = np.full((len(lengths), int(n_steps)), np.nan)
-    out[ex, pos] = x
-    return out
+    return prepare(df, spec).matrix(column, n_steps).copy()
 
 
-def sequence_lengths(df: pd.DataFrame, spec) -> np.ndarray:
-    """Number of rows of each example of a long-format frame, in the order of
-    :func:`sequence_matrix` (first appearance of ``spec.example_id``)."""
-    return _order(df, spec)[3]
+def sequence_lengths(df: pd.DataFrame | PreparedFrame, spec) -> np.ndarray:
+    """Number of rows of each example of a long-format frame (or PreparedFrame), in the order
+    of :func:`sequence_matrix` (first appearance of ``spec.example_id``)."""
+    return prepare(df, spec).lengths.copy()
 
 
 # --------------------------------------------------------------------------- marginals
 
 
-class _Missing:
-    """The category of missing values (NaN, None, pd.NA, NaT) in discrete comparisons."""
-
-    def __repr__(self):
-        return "<missing>"
-
-
-_MISSING = _Missing()
-
-
-def _is_discrete(values: pd.Series) -> bool:
-    dtype = values.dtype
-    return (
-        isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or not pd.api.types.is_numeric_dtype(dtype)
-    )
-
-
 def _frequencies(values: pd.Series) -> dict:
     s = values.astype(object)
-    s = s.where(s.notna(), _MISSING)
+    s = s.where(s.notna(), MISSING)
     counts = s.value_counts(dropna=False)
     return {k: v / len(values) for k, v in counts.items() if v}
-
-
-def _column(values, name: str, func: str = "histogram_similarity") -> pd.Series:
-    """One column as a Series; ValueError (naming ``func``) for anything not 1-D."""
-    if isinstance(values, pd.Series):
-        return values
-    if isinstance(values, pd.DataFrame) or np.ndim(values) != 1:
-        raise ValueError(
-            f"{func} compares two 1-D columns; {name} has shape "
-            f"{np.shape(values)} — pass one column at a time"
-        )
-    return pd.Series(values)
 
 
 def histogram_similarity(real, synthetic, bins=50, discrete: bool | None = None) -> float:
@@ -143,14 +80,15 @@ def histogram_similarity(real, synthetic, bins=50, discrete: bool | None = None)
         discrete: force discrete (True) or continuous (False) handling; default: from dtype
             (numbers are continuous — pass ``discrete=True`` for integer codes like a month).
     """
-    a, b = _column(real, "real"), _column(synthetic, "synthetic")
+    a = as_column(real, "real", "histogram_similarity")
+    b = as_column(synthetic, "synthetic", "histogram_similarity")
     if len(a) == 0 or len(b) == 0:
         raise ValueError(
             f"histogram_similarity needs values on both sides, got {len(a)} real and {len(b)} "
             "synthetic"
         )
     if discrete is None:
-        discrete = _is_discrete(a) or _is_discrete(b)
+        discrete = is_discrete(a) or is_discrete(b)
     if discrete:
         p, q = _frequencies(a), _frequencies(b)
         tvd = 0.5 * sum(abs(p.get(k, 0.0) - q.get(k, 0.0)) for k in set(p) | set(q))

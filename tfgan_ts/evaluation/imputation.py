@@ -105,8 +105,8 @@ def _values(frame: pd.DataFrame, j: int, scored: np.ndarray, name: str) -> np.nd
             "from the mask"
         )
         raise ValueError(
-            f"imputation_scores: column {label!r}: {bad} scored entr{'y is' if bad == 1 else 'ies are'} "
-            f"NaN or infinite in {name}; {hint}"
+            f"imputation_scores: column {label!r}: {bad} scored "
+            f"entr{'y is' if bad == 1 else 'ies are'} NaN or infinite in {name}; {hint}"
         )
     return x
 

@@ -1,7 +1,8 @@
 """Figures comparing real and synthetic sequences (matplotlib, no display needed).
 
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot, so nothing is
-shown or kept in a global figure registry; save it with ``fig.savefig(path)``.
+shown or kept in a global figure registry; save it with ``fig.savefig(path)``. Frames are
+long-format DataFrames or :class:`~tfgan_ts.evaluation.PreparedFrame` objects of ``spec``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..columns import Continuous, Discrete
-from .fidelity import sequence_lengths, sequence_matrix
-from .temporal import autocorrelation
+from .prepared import prepare
 
 REAL, SYN = "#1f77b4", "#ff7f0e"
 
@@ -25,11 +25,6 @@ def _grid(n: int, ncols: int = 3, size=(4.2, 3.0)):
     return fig, axes
 
 
-def _first_rows(df: pd.DataFrame, spec) -> pd.DataFrame:
-    order, _, pos, _, _ = spec.sequence_order(df)
-    return df.iloc[order[pos == 0]].reset_index(drop=True)
-
-
 def plot_sequences(real, synthetic, spec, column: str, n: int = 3, seed: int = 0) -> Figure:
     """``n`` random real sequences (left) and ``n`` random synthetic ones (right) of one
     feature, on the same y-axis."""
@@ -37,7 +32,7 @@ def plot_sequences(real, synthetic, spec, column: str, n: int = 3, seed: int = 0
     fig = Figure(figsize=(12, 2.4 * n), layout="constrained")
     mats = {}
     for name, df in (("real", real), ("synthetic", synthetic)):
-        m = sequence_matrix(df, spec, column)
+        m = prepare(df, spec).matrix(column)
         mats[name] = m[rng.choice(len(m), size=min(n, len(m)), replace=False)]
     finite = np.concatenate([m[np.isfinite(m)] for m in mats.values()])
     lims = (finite.min(), finite.max()) if finite.size else (0, 1)
@@ -56,9 +51,10 @@ def plot_sequences(real, synthetic, spec, column: str, n: int = 3, seed: int = 0
 def plot_histograms(real, synthetic, spec, bins: int = 40) -> Figure:
     """Distribution of every feature (all rows) and attribute (one value per sequence):
     overlaid densities for continuous columns, side-by-side bars for discrete ones."""
-    r_attr, s_attr = _first_rows(real, spec), _first_rows(synthetic, spec)
+    real, synthetic = prepare(real, spec), prepare(synthetic, spec)
+    r_attr, s_attr = real.first_rows, synthetic.first_rows
     cols = [(c, r_attr, s_attr, "attribute") for c in spec.attributes]
-    cols += [(c, real, synthetic, "feature") for c in spec.features]
+    cols += [(c, real.frame, synthetic.frame, "feature") for c in spec.features]
     fig, axes = _grid(len(cols))
     for ax, (col, r, s, role) in zip(axes, cols, strict=False):
         if isinstance(col, Discrete):
@@ -90,7 +86,7 @@ def _bars(ax, real: pd.Series, synthetic: pd.Series, top: int = 15):
 def plot_attributes(real, synthetic, spec) -> Figure:
     """Bars of each discrete attribute's categories, one value per sequence."""
     attrs = [c for c in spec.attributes if isinstance(c, Discrete)]
-    r, s = _first_rows(real, spec), _first_rows(synthetic, spec)
+    r, s = prepare(real, spec).first_rows, prepare(synthetic, spec).first_rows
     fig, axes = _grid(len(attrs))
     for ax, col in zip(axes, attrs, strict=False):
         _bars(ax, r[col.name], s[col.name])
@@ -105,13 +101,13 @@ def plot_acf(real, synthetic, spec, max_lag: int | None = None) -> Figure:
     """Averaged per-sample autocorrelation of every continuous feature, real vs synthetic."""
     cols = [c for c in spec.features if isinstance(c, Continuous)]
     fig, axes = _grid(len(cols), ncols=2, size=(6, 3))
+    real, synthetic = prepare(real, spec), prepare(synthetic, spec)
     for ax, col in zip(axes, cols, strict=False):
-        r = sequence_matrix(real, spec, col.name)
-        s = sequence_matrix(synthetic, spec, col.name)
-        lag = max_lag or max(1, min(r.shape[1], s.shape[1]) - 1)
+        width = min(real.matrix(col.name).shape[1], synthetic.matrix(col.name).shape[1])
+        lag = max_lag or max(1, width - 1)
         lags = np.arange(1, lag + 1)
-        ax.plot(lags, autocorrelation(r, max_lag=lag), color=REAL, label="real")
-        ax.plot(lags, autocorrelation(s, max_lag=lag), color=SYN, label="synthetic")
+        ax.plot(lags, real.autocorrelation(col.name, lag), color=REAL, label="real")
+        ax.plot(lags, synthetic.autocorrelation(col.name, lag), color=SYN, label="synthetic")
         ax.axhline(0, color="grey", lw=0.5)
         ax.set_title(f"autocorrelation of {col.name}")
         ax.set_xlabel("lag (steps)")
@@ -124,11 +120,13 @@ def plot_acf(real, synthetic, spec, max_lag: int | None = None) -> Figure:
 
 def plot_lengths(real, synthetic, spec) -> Figure:
     """Histogram of sequence lengths, real vs synthetic."""
-    a, b = sequence_lengths(real, spec), sequence_lengths(synthetic, spec)
+    a, b = prepare(real, spec).lengths, prepare(synthetic, spec).lengths
     fig = Figure(figsize=(6, 3), layout="constrained")
     ax = fig.add_subplot()
-    edges = np.histogram_bin_edges(np.concatenate([a, b]), bins=min(40, max(1, np.ptp(np.r_[a, b]))))
-    ax.hist(a, bins=edges, density=True, alpha=0.55, color=REAL, label=f"real (mean {a.mean():.1f})")
+    bins = min(40, max(1, np.ptp(np.r_[a, b])))
+    edges = np.histogram_bin_edges(np.concatenate([a, b]), bins=bins)
+    ax.hist(a, bins=edges, density=True, alpha=0.55, color=REAL,
+            label=f"real (mean {a.mean():.1f})")
     ax.hist(b, bins=edges, density=True, alpha=0.55, color=SYN,
             label=f"synthetic (mean {b.mean():.1f})")
     ax.set_xlabel("sequence length (steps)")

@@ -19,69 +19,18 @@ generator saw, every holdout-based number here is meaningless.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 
 from ..sequence_data import SequenceData
+from ._inputs import check_spec
+from .prepared import encoded_records
 
 __all__ = [
     "distance_to_closest_record",
     "membership_inference_auc",
     "record_vectors",
 ]
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-def _check_spec(spec):
-    if spec is None:
-        raise ValueError(
-            "spec is required: pass the fitted tg.SequenceSpec that encodes the data (usually "
-            "the generator's spec, e.g. spec=model.spec)"
-        )
-    if not all(hasattr(spec, a) for a in ("transform", "attribute_dim", "fitted_")):
-        raise ValueError(f"spec must be a tg.SequenceSpec, got {type(spec).__name__}")
-    if not spec.fitted_:
-        raise ValueError("this SequenceSpec is not fitted yet: call spec.fit(df) first")
-
-
-def _encode(data, spec, name: str) -> SequenceData:
-    """``data`` (a DataFrame, long or wide, or an already encoded SequenceData) as the spec's
-    SequenceData; ValueError naming ``name`` when it does not fit the spec."""
-    _check_spec(spec)
-    if isinstance(data, SequenceData):
-        spec.check_layout(data, name)
-        if len(data) == 0:
-            raise ValueError(f"{name} holds no sequences")
-        return data
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (or a tg.SequenceData), got {type(data).__name__}"
-        )
-    if len(data) == 0:
-        raise ValueError(f"{name} is empty: there are no sequences to compare")
-    try:
-        return spec.transform(data)
-    except ValueError as err:
-        raise ValueError(f"{name} does not fit the spec: {err}") from None
-
-
-def _vectors(data: SequenceData, name: str) -> np.ndarray:
-    n = len(data)
-    parts = [
-        data.attributes.reshape(n, -1),
-        data.derived_attributes.reshape(n, -1),
-        data.features.reshape(n, -1),
-        data.gen_flags.reshape(n, -1),
-    ]
-    out = np.concatenate(parts, axis=1).astype(np.float64)
-    if not np.isfinite(out).all():
-        raise ValueError(
-            f"{name} has non-finite encoded values (NaN/inf); check the generator's output"
-        )
-    return out
 
 
 def record_vectors(df, spec) -> np.ndarray:
@@ -116,7 +65,7 @@ def record_vectors(df, spec) -> np.ndarray:
             this spec).
         spec: a fitted :class:`tfgan_ts.SequenceSpec`, the same for every set compared.
     """
-    return _vectors(_encode(df, spec, "df"), "df")
+    return encoded_records(df, spec, "df")[1].copy()
 
 
 # --------------------------------------------------------------------------- distances
@@ -245,10 +194,9 @@ def distance_to_closest_record(
         spec: the fitted :class:`tfgan_ts.SequenceSpec` encoding all three (required).
         seed: seed of the random baseline sequences and of the size-balancing subsample.
     """
-    _check_spec(spec)
-    syn = _vectors(_encode(synthetic, spec, "synthetic"), "synthetic")
-    train_data = _encode(train, spec, "train")
-    tr = _vectors(train_data, "train")
+    check_spec(spec)
+    syn = encoded_records(synthetic, spec, "synthetic")[1]
+    train_data, tr = encoded_records(train, spec, "train")
     rng = np.random.default_rng(seed)
 
     dcr_train = _nearest(tr, syn)
@@ -270,7 +218,7 @@ def distance_to_closest_record(
     if holdout is None:
         return out
 
-    ho = _vectors(_encode(holdout, spec, "holdout"), "holdout")
+    ho = encoded_records(holdout, spec, "holdout")[1]
     dcr_holdout = _nearest(ho, syn)
     n_compared = min(len(tr), len(ho))
     cmp_train, cmp_holdout = dcr_train, dcr_holdout
@@ -330,15 +278,15 @@ def membership_inference_auc(train, holdout, synthetic, spec) -> dict:
         synthetic: the generated sequences the attacker holds.
         spec: the fitted :class:`tfgan_ts.SequenceSpec` encoding all three.
     """
-    _check_spec(spec)
+    check_spec(spec)
     if holdout is None:
         raise ValueError(
             "membership_inference_auc needs holdout: real sequences the generator was not "
             "trained on (non-members); split them off before training"
         )
-    members = _vectors(_encode(train, spec, "train"), "train")
-    non_members = _vectors(_encode(holdout, spec, "holdout"), "holdout")
-    syn = _vectors(_encode(synthetic, spec, "synthetic"), "synthetic")
+    members = encoded_records(train, spec, "train")[1]
+    non_members = encoded_records(holdout, spec, "holdout")[1]
+    syn = encoded_records(synthetic, spec, "synthetic")[1]
     d_members = _nearest(syn, members)
     d_non = _nearest(syn, non_members)
     labels = np.concatenate([np.ones(len(d_members)), np.zeros(len(d_non))])

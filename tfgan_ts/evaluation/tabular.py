@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._inputs import is_discrete
 from .dependence import correlation_difference, mutual_information_difference
-from .fidelity import _is_discrete, histogram_similarity
+from .fidelity import histogram_similarity
 
 __all__ = ["tabular_fidelity"]
 
@@ -81,10 +82,10 @@ def _kinds(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list, names: se
     continuous column must be numeric too."""
     kinds = {}
     for c in columns:
-        if c in names or _is_discrete(real[c]):
+        if c in names or is_discrete(real[c]):
             kinds[c] = "discrete"
             continue
-        if _is_discrete(synthetic[c]):
+        if is_discrete(synthetic[c]):
             raise ValueError(
                 f"{_FUNC}: column {c!r} is continuous (numeric in the real frame) but has dtype "
                 f"{synthetic[c].dtype} in the synthetic frame; cast the synthetic column to a "

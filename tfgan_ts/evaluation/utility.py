@@ -17,78 +17,21 @@ import numpy as np
 import pandas as pd
 
 from ..columns import Continuous
-from .fidelity import sequence_matrix
+from .prepared import PreparedFrame, frame_of, prepare
+from .splitting import train_test_split_sequences
 
 __all__ = ["forecast_utility", "train_test_split_sequences"]
 
 
-def train_test_split_sequences(
-    df: pd.DataFrame, spec, test_size=0.2, seed=None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split a frame of sequences into train and test by whole sequences (example ids).
-
-    Every row of an example goes to the same side, so no sequence is split in two (the holdout
-    :func:`forecast_utility` needs). Rows keep their order and index within each side. Works on
-    long frames (several rows per example) and wide frames (one row per example) alike: only
-    ``spec.example_id`` is read.
-
-    Args:
-        df: DataFrame with the ``spec.example_id`` column.
-        spec: a :class:`tfgan_ts.SequenceSpec` (need not be fitted).
-        test_size: share of examples in the test set (0 < test_size < 1, rounded up to whole
-            examples, as scikit-learn does) or a number of examples (int >= 1).
-        seed: seed of the random choice of test examples (``numpy.random.default_rng``).
-
-    Returns:
-        ``(train_df, test_df)``, both non-empty.
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    if spec.example_id not in df.columns:
-        raise ValueError(
-            f"example id column {spec.example_id!r} missing from the DataFrame (it has "
-            f"{list(df.columns)[:20]})"
-        )
-    ids = df[spec.example_id]
-    if ids.isna().any():
-        raise ValueError(
-            f"column {spec.example_id!r} (example id) has {int(ids.isna().sum())} missing "
-            "value(s); every row needs the id of its sequence"
-        )
-    codes, uniques = pd.factorize(ids, sort=False)
-    n = len(uniques)
-    if isinstance(test_size, (bool, np.bool_)):
-        raise ValueError(f"test_size must be a share in (0, 1) or a count, got {test_size!r}")
-    if isinstance(test_size, (int, np.integer)):
-        n_test = int(test_size)
-        if not 1 <= n_test < n:
-            raise ValueError(
-                f"test_size={n_test} examples leaves no train or no test example: the frame "
-                f"has {n} example(s); pass 1..{n - 1} or a share"
-            )
-    elif isinstance(test_size, (float, np.floating)) and 0 < test_size < 1:
-        n_test = math.ceil(float(test_size) * n)
-        if not 1 <= n_test < n:
-            raise ValueError(
-                f"test_size={test_size} of {n} example(s) gives {n_test} test example(s), which "
-                "leaves no train example; more examples are needed to split"
-            )
-    else:
-        raise ValueError(
-            f"test_size must be a share in (0, 1) or a number of examples, got {test_size!r}"
-        )
-    chosen = np.random.default_rng(seed).permutation(n)[:n_test]
-    is_test = np.zeros(n, dtype=bool)
-    is_test[chosen] = True
-    mask = is_test[codes]
-    return df.loc[~mask], df.loc[mask]
-
-
-def _as_array(df: pd.DataFrame, spec, features: list[str], name: str):
+def _as_array(data: pd.DataFrame | PreparedFrame, spec, features: list[str], name: str):
     """A long frame as a NaN-padded ``[n, T, F]`` array of ``features`` and the lengths; a
     missing value inside a sequence raises, naming the example and column."""
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{name} must be a long-format pandas DataFrame, got {type(df).__name__}")
+    if not isinstance(data, (pd.DataFrame, PreparedFrame)):
+        raise ValueError(
+            f"{name} must be a long-format pandas DataFrame, got {type(data).__name__}"
+        )
+    prepared = prepare(data, spec)
+    df = prepared.frame
     missing = [c for c in features if c not in df.columns]
     if missing:
         raise ValueError(
@@ -97,8 +40,8 @@ def _as_array(df: pd.DataFrame, spec, features: list[str], name: str):
     if len(df) == 0:
         raise ValueError(f"{name} has no rows")
     try:
-        x = np.stack([sequence_matrix(df, spec, c) for c in features], axis=-1)
-        _, _, _, lengths, ids = spec.sequence_order(df)
+        x = np.stack([prepared.matrix(c) for c in features], axis=-1)
+        _, _, _, lengths, ids = prepared.order
     except ValueError as err:
         raise ValueError(f"{name}: {err}") from None
     inside = np.arange(x.shape[1])[None, :] < lengths[:, None]
@@ -122,9 +65,9 @@ def _ratio(num: float, den: float) -> float:
 
 
 def forecast_utility(
-    real_train: pd.DataFrame,
-    synthetic: pd.DataFrame,
-    real_test: pd.DataFrame,
+    real_train: pd.DataFrame | PreparedFrame,
+    synthetic: pd.DataFrame | PreparedFrame,
+    real_test: pd.DataFrame | PreparedFrame,
     spec,
     target: str,
     features: list[str] | None = None,
@@ -151,8 +94,8 @@ def forecast_utility(
     A warning is given when ``real_train`` and ``real_test`` share example ids.
 
     Args:
-        real_train, synthetic, real_test: long-format frames with the spec's id (and time)
-            columns and the feature columns.
+        real_train, synthetic, real_test: long-format frames (or PreparedFrames) with the
+            spec's id (and time) columns and the feature columns.
         spec: the :class:`tfgan_ts.SequenceSpec` of the data (need not be fitted).
         target: name of the column to forecast; must be one of ``features``.
         features: numeric columns given to the forecaster as inputs (default: the spec's
@@ -211,8 +154,8 @@ def forecast_utility(
             ("real_test", real_test),
         )
     }
-    shared = set(pd.unique(real_train[spec.example_id])) & set(
-        pd.unique(real_test[spec.example_id])
+    shared = set(pd.unique(frame_of(real_train)[spec.example_id])) & set(
+        pd.unique(frame_of(real_test)[spec.example_id])
     )
     if shared:
         warnings.warn(

@@ -1,0 +1,271 @@
+"""The sections of :func:`~tfgan_ts.evaluation.report`: each reads the prepared frames (one
+:class:`~tfgan_ts.evaluation.PreparedFrame` per frame, shared by every section) and adds its
+rows, notes and figures to the :class:`~tfgan_ts.evaluation.Report`."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..columns import Binned, Continuous, Discrete
+from .attributes import attribute_jsd
+from .binning import discretize
+from .dependence import (
+    correlation_difference,
+    mutual_information_difference,
+    pair_histogram_similarity,
+)
+from .fidelity import histogram_similarity, length_distribution
+from .prepared import PreparedFrame
+from .privacy import distance_to_closest_record, membership_inference_auc
+from .temporal import curve_mse, curve_score
+from .temporal_mi import temporal_mi_comparison
+
+_TVD = "1 − total variation distance; 1 = same distribution, 0 = disjoint"
+
+
+def continuous_features(spec) -> list:
+    """The spec's continuous features, in spec order."""
+    return [c for c in spec.features if isinstance(c, Continuous)]
+
+
+def fidelity(rep, real: PreparedFrame, synthetic: PreparedFrame, spec) -> None:
+    """Marginals per sequence and per step, pairs of features, sequence lengths."""
+    sec = "fidelity"
+    r_attr, s_attr = real.attributes, synthetic.attributes
+    for col in spec.attributes:
+        disc = isinstance(col, Discrete)
+        rep.add(sec, "histogram similarity (per sequence)",
+                histogram_similarity(r_attr[col.name], s_attr[col.name], discrete=disc),
+                col.name, _TVD)
+        rep.add(sec, "Jensen–Shannon divergence (per sequence)",
+                attribute_jsd(r_attr[col.name], s_attr[col.name], discrete=disc), col.name,
+                "base 2, in [0, 1]; 0 = same distribution")
+    for col in spec.features:
+        sim = histogram_similarity(real.frame[col.name], synthetic.frame[col.name],
+                                   discrete=isinstance(col, Discrete))
+        rep.add(sec, "histogram similarity (all steps)", sim, col.name, _TVD)
+    columns = [c.name for c in spec.features]
+    discrete = {c.name for c in spec.features if isinstance(c, Discrete)}
+    if len(columns) >= 2:
+        pairs = pair_histogram_similarity(real, synthetic, columns, discrete=discrete)
+        rep.add(sec, "2-D histogram similarity, mean over feature pairs",
+                float(pairs["similarity"].mean()), ", ".join(columns),
+                "joint distribution of each pair of columns; 1 = same")
+        mi = mutual_information_difference(real, synthetic, columns, discrete=discrete)
+        rep.add(sec, "mutual-information matrix difference (mean |Δ|)",
+                mi["mean_abs_difference"], ", ".join(columns),
+                "normalized MI between columns, real vs synthetic; 0 = same dependence")
+    cont = [c.name for c in spec.features if isinstance(c, (Continuous, Binned))]
+    if len(cont) >= 2:
+        corr = correlation_difference(real, synthetic, cont)
+        rep.add(sec, "cross-feature correlation difference (mean |Δ|)",
+                corr["mean_abs_difference"], ", ".join(cont),
+                "Pearson correlation between features, real vs synthetic; 0 = same")
+    if not spec.fixed_length_:
+        lengths = length_distribution(real.lengths, synthetic.lengths)
+        rep.add(sec, "sequence length: Wasserstein distance", lengths["wasserstein"], "",
+                "in steps; 0 = same length distribution")
+        rep.add(sec, "sequence length: KS statistic", lengths["ks_statistic"], "",
+                f"0 = same; p-value {lengths['ks_pvalue']:.3g}")
+        rep.add(sec, "mean length real / synthetic",
+                f"{lengths['real_mean']:.1f} / {lengths['synthetic_mean']:.1f}", "", "steps")
+    else:
+        rep.notes.append(f"Every real sequence has {spec.max_length_} steps (fixed length), "
+                         "so no length distribution is compared.")
+
+
+def temporal(rep, real: PreparedFrame, synthetic: PreparedFrame, spec, max_lag) -> None:
+    """Autocorrelation of continuous features, mutual information over time of discrete ones."""
+    sec = "temporal"
+    lag = max_lag or max(1, min(spec.max_length_ - 1, 168))
+    if spec.max_length_ < 3:
+        rep.notes.append("Sequences are shorter than 3 steps: no temporal measures.")
+        return
+    width = spec.max_length_
+    for col in continuous_features(spec):
+        r = real.autocorrelation(col.name, lag, width)
+        s = synthetic.autocorrelation(col.name, lag, width)
+        rep.add(sec, f"autocorrelation MSE (lags 1..{lag})", curve_mse(r, s), col.name,
+                "per-sample ACF averaged over sequences (DoppelGANger); 0 = same")
+        rep.add(sec, f"autocorrelation score (lags 1..{lag})", curve_score(r, s), col.name,
+                "1 − Σ(A_real − A_syn)² / Σ A_real²; 1 = same, can go below 0; unstable when "
+                "the real ACF is near 0")
+    groups = None
+    group_attr = next((c for c in spec.attributes if isinstance(c, Discrete)), None)
+    if group_attr is not None:
+        groups = (real.attributes[group_attr.name].astype(str).to_numpy(),
+                  synthetic.attributes[group_attr.name].astype(str).to_numpy())
+    for col in spec.features:
+        if not isinstance(col, (Discrete, Binned)):
+            continue
+        r, s = _codes(real, synthetic, spec, col)
+        mi_lag = min(lag, 24)
+        comp = temporal_mi_comparison(
+            r, s, max_lag=mi_lag, order=3,
+            real_groups=None if groups is None else groups[0],
+            synthetic_groups=None if groups is None else groups[1])
+        rep.add(sec, f"lagged mutual information, mean |Δ| (lags 1..{mi_lag})",
+                comp["lagged_mi_mae"], col.name,
+                "MI between x_t and x_t+k (nats), real vs synthetic; 0 = same")
+        rep.add(sec, "sequential mutual information, mean |Δ| (orders 1..3)",
+                comp["sequential_mi_mae"], col.name,
+                "MI between x_t and (x_t−1..x_t−k)"
+                + (f", averaged over {group_attr.name} groups" if groups is not None else "")
+                + "; 0 = same")
+
+
+def _codes(real: PreparedFrame, synthetic: PreparedFrame, spec, col) -> list[np.ndarray]:
+    """Integer codes [n, T] (−1 = padding) of a discrete/binned feature on both sides."""
+    if isinstance(col, Binned):  # binned values are continuous again: bin them the same way
+        edges = np.asarray(col.edges_)
+        return [discretize(p.matrix(col.name, spec.max_length_), edges=edges)
+                for p in (real, synthetic)]
+    sides = (real, synthetic)
+    labels = [p.labels(col.name) for p in sides]
+    cats = {v: i for i, v in enumerate(sorted(set(labels[0]) | set(labels[1])))}
+    out = []
+    for p, values in zip(sides, labels, strict=True):
+        _, ex, pos, lengths, _ = p.order
+        codes = np.full((len(lengths), spec.max_length_), -1, dtype=np.int64)
+        codes[ex, pos] = [cats[v] for v in values]
+        out.append(codes)
+    return out
+
+
+def discriminative(rep, real: PreparedFrame, synthetic: PreparedFrame, spec, seed: int,
+                   kwargs: dict) -> None:
+    """TimeGAN's discriminative score (trains GRU classifiers: imports TensorFlow)."""
+    from .discriminative import discriminative_score
+
+    kwargs = {"repeats": 3, "seed": seed, **kwargs}
+    res = discriminative_score(real, synthetic, spec, **kwargs)
+    rep.add("discriminative", "discriminative score |accuracy − 0.5|",
+            f"{res['score']:.3f} ± {res['std']:.3f}", "",
+            f"GRU classifier, held-out accuracy over {len(res['scores'])} splits of "
+            f"{res['n_per_class']} sequences per class; 0 = cannot tell them apart, 0.5 = "
+            f"always can; a coin flip scores about {res['chance_score']:.3f} on "
+            f"{res['n_test']} test sequences")
+    rep.add("discriminative", "classifier accuracy on its training split (mean)",
+            float(np.mean(res["train_accuracies"])), "",
+            "near 0.5 here means the classifier did not learn, not that the data are good")
+
+
+def utility(rep, frames: tuple[PreparedFrame, ...], spec, seed: int, kwargs: dict) -> None:
+    """Train-on-synthetic vs train-on-real forecasting, tested on the holdout (imports
+    TensorFlow). ``frames``: real, synthetic, holdout."""
+    from .utility import forecast_utility
+
+    cont = continuous_features(spec)
+    if not cont:
+        rep.notes.append("Utility not measured: no continuous feature to forecast.")
+        return
+    kwargs = dict(kwargs)
+    target = kwargs.pop("target", cont[0].name)
+    window = kwargs.pop("window", max(2, min(24, spec.max_length_ // 4)))
+    limit = kwargs.pop("max_sequences", 300)
+    kwargs = {"epochs": 10, "batch_size": 256, **kwargs}
+    sampled = [_sample_sequences(p, spec, limit, seed) for p in frames]
+    if any(s is not p for s, p in zip(sampled, frames, strict=True)):
+        rep.notes.append(f"Utility uses at most {limit} sequences from each of real, synthetic "
+                         "and holdout (a seeded sample), to keep the forecaster quick.")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = forecast_utility(*sampled, spec, target=target, window=window, seed=seed,
+                                   **kwargs)
+    except ValueError as err:
+        rep.notes.append(f"Utility not measured: {err}")
+        return
+    for w in dict.fromkeys(str(c.message) for c in caught):
+        rep.notes.append(f"Utility: {w}")
+    reading = (f"LSTM forecaster, {res['window']} past steps → next {res['horizon']} of "
+               f"{target}, tested on the holdout")
+    rep.add("utility", "MAE train-on-real / train-on-synthetic",
+            f"{res['trtr_mae']:.4g} / {res['tstr_mae']:.4g}", target, reading)
+    rep.add("utility", "RMSE train-on-real / train-on-synthetic",
+            f"{res['trtr_rmse']:.4g} / {res['tstr_rmse']:.4g}", target, reading)
+    rep.add("utility", "MAE ratio synthetic / real", res["mae_ratio"], target,
+            "1 = synthetic data as useful as real for this forecast; > 1 = worse")
+
+
+def _sample_sequences(prepared: PreparedFrame, spec, limit: int, seed: int):
+    """At most ``limit`` whole sequences (seeded), rows in their given order: the prepared
+    frame itself when it has no more, else a new frame of the chosen sequences."""
+    df = prepared.frame
+    ids = pd.unique(df[spec.example_id])
+    if len(ids) <= limit:
+        return prepared
+    keep = np.random.default_rng(seed).choice(len(ids), size=limit, replace=False)
+    return df[df[spec.example_id].isin(ids[np.sort(keep)])]
+
+
+def privacy(rep, real: PreparedFrame, synthetic: PreparedFrame, holdout, spec, facts,
+            seed: int) -> None:
+    """Differential-privacy facts as given, distances to closest records, membership
+    inference."""
+    sec = "privacy"
+    if facts:
+        for key, value in facts.items():
+            rep.add(sec, f"differential privacy: {key}", value if not isinstance(value, float)
+                    else float(value), "", "as reported by the training run")
+    else:
+        rep.notes.append("No differential-privacy guarantee: the model was trained without "
+                         "DP-SGD (or no accounting was passed to the report).")
+    dcr = distance_to_closest_record(synthetic, real, holdout, spec=spec, seed=seed)
+    rep.add(sec, "distance to closest training record: median", dcr["median_dcr_train"], "",
+            "Euclidean, on the spec's scaled encoding of whole sequences; 0 = a copy")
+    rep.add(sec, "synthetic sequences identical to a training sequence",
+            dcr["share_identical_to_train"], "", "share; 0 is what you want")
+    rep.add(sec, "DCR baseline protection (SDMetrics-style)", dcr["baseline_protection"], "",
+            "median distance synthetic→train over random records→train, capped at 1; even a "
+            "perfect independent sample scores well below 1 — compare between generators")
+    if holdout is None:
+        rep.notes.append("Holdout-based privacy measures (DCR overfitting protection, "
+                         "membership inference) need holdout= real sequences not used in "
+                         "training.")
+        return
+    rep.add(sec, "share of synthetic closer to train than to holdout",
+            dcr["share_closer_to_train"], "", f"≈ 0.5 when the generator does not favour its "
+            f"training data (train subsampled to the holdout size, {dcr['n_compared']} each)")
+    rep.add(sec, "DCR overfitting protection (SDMetrics-style)", dcr["overfitting_protection"],
+            "", "min(2·(1 − share strictly closer to train), 1); 1 = no sign of copying")
+    mia = membership_inference_auc(real, holdout, synthetic, spec)
+    rep.add(sec, "membership-inference attack AUC (distance threshold)", mia["auc"], "",
+            "0.5 = the attack cannot tell training members; 1 = it always can")
+
+
+def figures(rep, real: PreparedFrame, synthetic: PreparedFrame, spec, history, max_lag,
+            seed: int) -> None:
+    """The report's figures as PNG bytes (matplotlib, imported here)."""
+    from . import plots
+
+    figs = []
+    for col in spec.features:
+        if not isinstance(col, Discrete):
+            figs.append((f"fidelity:random sequences of {col.name}",
+                         lambda c=col.name: plots.plot_sequences(real, synthetic, spec, c,
+                                                                 seed=seed)))
+    figs.append(("fidelity:distributions", lambda: plots.plot_histograms(real, synthetic, spec)))
+    if any(isinstance(c, Discrete) for c in spec.attributes):
+        figs.append(("fidelity:attributes",
+                     lambda: plots.plot_attributes(real, synthetic, spec)))
+    if not spec.fixed_length_:
+        figs.append(("fidelity:sequence lengths",
+                     lambda: plots.plot_lengths(real, synthetic, spec)))
+    if continuous_features(spec) and spec.max_length_ >= 3:
+        figs.append(("temporal:autocorrelation",
+                     lambda: plots.plot_acf(real, synthetic, spec, max_lag)))
+    if history is not None:
+        figs.append(("training:losses", lambda: plots.plot_history(history)))
+    for name, make in figs:
+        rep.figures[name] = _png(make())
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    return buf.getvalue()
