@@ -15,9 +15,17 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+
+# a DataFrame in, a DataFrame out; an array in, an array out
+Table = TypeVar("Table", pd.DataFrame, np.ndarray)
+Seed = int | np.random.Generator | None
+# column names (positions for an array), one of them, or None for every numeric column
+Columns = Iterable | str | int | None
 
 __all__ = ["added_mask", "blocks", "mcar"]
 
@@ -158,7 +166,7 @@ def _apply(data, positions: list[int], hide: np.ndarray):
 # --------------------------------------------------------------------------- maskings
 
 
-def mcar(df, rate: float, seed=None, columns=None):
+def mcar(df: Table, rate: float, seed: Seed = None, columns: Columns = None) -> Table:
     """Hide each observed entry of the chosen columns with probability ``rate``, independently
     (missing completely at random) — the simplest test an imputer must pass.
 
@@ -206,7 +214,8 @@ def _block_column(observed: np.ndarray, rate: float, mean_len: float, rng) -> np
     return hide
 
 
-def blocks(df, rate: float, mean_len: float, seed=None, columns=None):
+def blocks(df: Table, rate: float, mean_len: float, seed: Seed = None,
+           columns: Columns = None) -> Table:
     """Hide contiguous runs of rows per column (as when a sensor fails), the harder test for
     imputers of time series: neighbouring values are missing too.
 
@@ -240,7 +249,7 @@ def blocks(df, rate: float, mean_len: float, seed=None, columns=None):
     return _apply(df, positions, hide)
 
 
-def added_mask(before, after) -> np.ndarray:
+def added_mask(before: pd.DataFrame | np.ndarray, after: pd.DataFrame | np.ndarray) -> np.ndarray:
     """``[n_rows, n_columns]`` bool, True where ``after`` is missing but ``before`` was observed:
     the entries a masking hid, which are the ones an imputation should be scored on.
 

@@ -28,7 +28,7 @@ class SequenceData:
     lengths: np.ndarray
     example_ids: np.ndarray | None = field(default=None)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.attributes = np.asarray(self.attributes, dtype=np.float32)
         self.derived_attributes = np.asarray(self.derived_attributes, dtype=np.float32)
         self.features = np.asarray(self.features, dtype=np.float32)
@@ -59,12 +59,13 @@ class SequenceData:
 
     @property
     def max_length(self) -> int:
+        """Number of steps every example is padded to."""
         return int(self.features.shape[1])
 
     def __len__(self) -> int:
         return int(len(self.lengths))
 
-    def __getitem__(self, index) -> SequenceData:
+    def __getitem__(self, index: int | slice | np.ndarray | list) -> SequenceData:
         """A subset of examples (slice, integer array or boolean mask)."""
         if isinstance(index, (int, np.integer)):
             index = [int(index)]
@@ -80,6 +81,7 @@ class SequenceData:
 
     @staticmethod
     def flags_from_lengths(lengths: np.ndarray, max_length: int) -> np.ndarray:
+        """Generation flags ``[n, max_length]``: 1 for the first ``lengths[i]`` steps, else 0."""
         return (np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]).astype(np.float32)
 
     @staticmethod

@@ -10,108 +10,20 @@ Fitted state is plain JSON, saved inside a model file.
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from .columns import Column, Continuous, Discrete, Output, check_numeric
+from .mode_normalizer import ModeNormalizer
+from .spec_checks import warn_ignored_columns
 
-# offsets are (x − μ) / (4σ): four standard deviations of a mode map to ±1
-_SPREAD = 4.0
-_CLIP = 0.99
-
-
-class ModeNormalizer:
-    """Mode-specific normalization of one continuous column.
-
-    A ``BayesianGaussianMixture`` with a Dirichlet-process prior (``max_modes`` components)
-    is fitted; components with weight ≥ ``weight_threshold`` are kept as modes. A value is
-    encoded as (α, one-hot mode) with the mode drawn from its posterior probabilities and
-    α = (x − μ) / (4σ) clipped to ±0.99; decoding is μ + 4σα of the chosen mode.
-    """
-
-    def __init__(self, max_modes: int = 10, weight_threshold: float = 0.005):
-        if not isinstance(max_modes, (int, np.integer)) or max_modes < 1:
-            raise ValueError(f"max_modes must be an integer >= 1, got {max_modes!r}")
-        if not 0.0 <= float(weight_threshold) < 1.0:
-            raise ValueError(f"weight_threshold must be in [0, 1), got {weight_threshold!r}")
-        self.max_modes = int(max_modes)
-        self.weight_threshold = float(weight_threshold)
-        self.means_: list[float] | None = None
-        self.stds_: list[float] | None = None
-        self.weights_: list[float] | None = None
-
-    @property
-    def n_modes(self) -> int:
-        return len(self.means_)
-
-    def fit(self, x: np.ndarray, seed: int = 0) -> ModeNormalizer:
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.mixture import BayesianGaussianMixture
-
-        x = np.asarray(x, np.float64)
-        unique = np.unique(x)
-        width = float(x.max() - x.min()) if len(x) else 0.0
-        if len(unique) <= 1 or width == 0.0:
-            # a constant column: one mode, any positive σ decodes it exactly
-            self.means_, self.stds_, self.weights_ = [float(x[0])], [1.0], [1.0]
-            return self
-        gmm = BayesianGaussianMixture(
-            n_components=min(self.max_modes, len(unique)),
-            weight_concentration_prior_type="dirichlet_process",
-            weight_concentration_prior=1e-3, max_iter=100, random_state=seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            gmm.fit(x[:, None])
-        keep = gmm.weights_ >= self.weight_threshold
-        if not keep.any():
-            keep = gmm.weights_ == gmm.weights_.max()
-        floor = 1e-6 * width  # a mode sitting on one repeated value has σ → 0
-        self.means_ = [float(m) for m in gmm.means_[keep, 0]]
-        self.stds_ = [max(float(np.sqrt(c)), floor) for c in gmm.covariances_[keep].ravel()]
-        self.weights_ = [float(w) for w in gmm.weights_[keep] / gmm.weights_[keep].sum()]
-        return self
-
-    def _log_posterior(self, x: np.ndarray) -> np.ndarray:
-        mu, sd = np.asarray(self.means_), np.asarray(self.stds_)
-        z = (x[:, None] - mu) / sd
-        return np.log(self.weights_) - np.log(sd) - 0.5 * z * z
-
-    def encode(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """[n] → [n, 1 + n_modes]: α then the one-hot mode (sampled from the posterior)."""
-        x = np.asarray(x, np.float64)
-        logp = self._log_posterior(x)
-        # Gumbel-max draws one mode per value from softmax(logp)
-        modes = np.argmax(logp + rng.gumbel(size=logp.shape), axis=1)
-        mu, sd = np.asarray(self.means_)[modes], np.asarray(self.stds_)[modes]
-        alpha = np.clip((x - mu) / (_SPREAD * sd), -_CLIP, _CLIP)
-        out = np.zeros((len(x), 1 + self.n_modes), np.float32)
-        out[:, 0] = alpha
-        out[np.arange(len(x)), 1 + modes] = 1.0
-        return out
-
-    def decode(self, block: np.ndarray) -> np.ndarray:
-        block = np.asarray(block, np.float64)
-        modes = np.argmax(block[:, 1:], axis=1)
-        alpha = np.clip(block[:, 0], -1.0, 1.0)
-        return np.asarray(self.means_)[modes] + _SPREAD * np.asarray(self.stds_)[modes] * alpha
-
-    def get_config(self) -> dict:
-        return {"max_modes": self.max_modes, "weight_threshold": self.weight_threshold,
-                "means_": self.means_, "stds_": self.stds_, "weights_": self.weights_}
-
-    @classmethod
-    def from_config(cls, config: dict) -> ModeNormalizer:
-        config = dict(config)
-        fitted = {k: config.pop(k, None) for k in ("means_", "stds_", "weights_")}
-        out = cls(**config)
-        for key, value in fitted.items():
-            setattr(out, key, value)
-        return out
+__all__ = ["ModeNormalizer", "TabularSpec"]
 
 
 def _infer_column(name: str, values: pd.Series, discrete: set) -> Column:
+    """The column type a table column gets when none is declared."""
     if name in discrete:
         return Discrete(name)
     dtype = values.dtype
@@ -143,7 +55,8 @@ class TabularSpec:
     the fitted (or declared ``bounds``) range; integer columns come back rounded.
     """
 
-    def __init__(self, columns=None, discrete=(), max_modes: int = 10,
+    def __init__(self, columns: Iterable[Column] | None = None,
+                 discrete: str | Iterable[str] = (), max_modes: int = 10,
                  weight_threshold: float = 0.005, mode_specific: bool = True, seed: int = 0):
         if columns is not None:
             columns = list(columns)
@@ -174,9 +87,10 @@ class TabularSpec:
     # ------------------------------------------------------------------ fitting ------
     @property
     def fitted_(self) -> bool:
+        """True once :meth:`fit` has run (or fitted state was loaded)."""
         return self.columns_ is not None
 
-    def _require_fitted(self):
+    def _require_fitted(self) -> None:
         if not self.fitted_:
             raise ValueError("the TabularSpec is not fitted yet: call spec.fit(df) first")
 
@@ -210,9 +124,7 @@ class TabularSpec:
         self._check_frame(df, columns)
         self.ignored_columns_ = [str(c) for c in df.columns
                                  if str(c) not in {col.name for col in columns}]
-        if self.ignored_columns_:
-            warnings.warn(f"columns {self.ignored_columns_} are not in the spec and are left "
-                          "out of the model (spec.ignored_columns_)", stacklevel=2)
+        warn_ignored_columns(self.ignored_columns_)
         modes = {}
         for col in columns:
             col.fit(df[col.name])
@@ -223,7 +135,7 @@ class TabularSpec:
         self.columns_, self.modes_ = columns, modes
         return self
 
-    def _check_frame(self, df: pd.DataFrame, columns: list[Column]):
+    def _check_frame(self, df: pd.DataFrame, columns: list[Column]) -> None:
         """Every column present; continuous (and binned) ones numeric, finite, complete."""
         missing = [c.name for c in columns if c.name not in df.columns]
         if missing:
@@ -249,10 +161,12 @@ class TabularSpec:
     # ------------------------------------------------------------------ encoding -----
     @property
     def column_names(self) -> list[str]:
+        """Names of the fitted columns, in order."""
         self._require_fitted()
         return [c.name for c in self.columns_]
 
     def column(self, name: str) -> Column:
+        """The fitted column called ``name``."""
         self._require_fitted()
         for c in self.columns_:
             if c.name == name:
@@ -276,6 +190,7 @@ class TabularSpec:
 
     @property
     def dim(self) -> int:
+        """Width of an encoded row."""
         return sum(o.dim for o in self.outputs())
 
     def slices(self) -> dict[str, slice]:
@@ -343,6 +258,7 @@ class TabularSpec:
 
     # ------------------------------------------------------------------ config -------
     def get_config(self) -> dict:
+        """The declaration and, once fitted, the fitted state as plain JSON-able values."""
         config = {
             "columns": None if self.columns is None else [c.get_config() for c in self.columns],
             "discrete": list(self.discrete), "max_modes": self.max_modes,
@@ -359,6 +275,7 @@ class TabularSpec:
 
     @classmethod
     def from_config(cls, config: dict) -> TabularSpec:
+        """Rebuild a spec (fitted state included) from :meth:`get_config`'s output."""
         config = dict(config)
         fitted = config.pop("fitted", None)
         if config.get("columns") is not None:
@@ -385,7 +302,7 @@ class TabularSpec:
                 lines.append(f"{c.name}: discrete, {c.dim} categories")
         return "\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self.fitted_:
             return "TabularSpec(unfitted)"
         return f"TabularSpec({len(self.columns_)} columns, dim {self.dim})"
