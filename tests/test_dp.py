@@ -13,7 +13,7 @@ from scipy import stats
 
 import tfgan_ts as tg
 from tfgan_ts.gan import dp
-from tfgan_ts.gan.dp import EpsilonLogger
+from tfgan_ts.models.doppelganger_dp import EpsilonLogger
 
 sys.path.insert(0, os.path.dirname(__file__))
 from test_doppelganger import TINY, run_on_two_cpus, toy_frame  # noqa: E402

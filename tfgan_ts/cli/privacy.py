@@ -9,8 +9,6 @@ import json
 import math
 from typing import TYPE_CHECKING
 
-from .tensorflow_start import start_tensorflow
-
 if TYPE_CHECKING:
     from ..gan.dp import DPConfig
 
@@ -111,38 +109,27 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
     if args.noise_multiplier is None and args.target_epsilon is None:
         raise ValueError("give --noise-multiplier S (to get epsilon) or --target-epsilon E "
                          "(to get the S that spends it)")
-    start_tensorflow(args)  # tfgan_ts.gan imports it
-    from ..gan import dp as dpsgd
+    from ..gan.dp import DPConfig, PrivacyLedger  # planning needs no TensorFlow
 
-    plan = dpsgd.poisson_plan(args.n, args.batch_size)
-    steps = args.epochs * plan.steps_per_epoch * args.d_rounds
-    delta = args.delta if args.delta is not None else dpsgd.default_delta(args.n)
-    sigma = args.noise_multiplier
-    if sigma is None:
-        sigma = dpsgd.calibrate_noise_multiplier(args.target_epsilon, delta, plan, steps,
-                                                 args.accountant)
-    segment = dpsgd.Segment(plan.sampling_probability, sigma, plan.overflow_probability, steps)
-    facts = {
-        "n": plan.n, "batch_size": plan.batch_size,
-        "sampling_probability": plan.sampling_probability, "max_batch": plan.max_batch,
-        "steps_per_epoch": plan.steps_per_epoch, "discriminator_steps": steps,
-        "noise_multiplier": float(sigma), "delta": delta,
-        "truncation_delta": dpsgd.overflow_delta([segment]), "accountant": args.accountant,
-        "epsilon": dpsgd.compute_epsilon([segment], delta, args.accountant),
-    }
+    ledger = PrivacyLedger(DPConfig(noise_multiplier=args.noise_multiplier,
+                                    target_epsilon=args.target_epsilon, delta=args.delta,
+                                    accountant=args.accountant))
+    facts = ledger.preview(args.n, args.batch_size, args.epochs, args.d_rounds)
+    overflow = facts.pop("overflow_probability")
+    sigma, steps, delta = facts["noise_multiplier"], facts["discriminator_steps"], facts["delta"]
     if args.json:
         print(json.dumps(facts, indent=2))
         return 0
     shown = (f"{sigma:g}" if args.target_epsilon is None else
              f"{_round_up(sigma)}  (calibrated to epsilon <= {args.target_epsilon:g})")
     rows = [
-        ("training sequences n", f"{plan.n}"),
-        ("expected batch", f"{plan.batch_size}  (sampling probability q = "
-                           f"{plan.sampling_probability:.4g})"),
-        ("padded max batch", f"{plan.max_batch}  (overflow probability "
-                         f"{plan.overflow_probability:.2g} per step)"),
-        ("steps per epoch", f"{plan.steps_per_epoch}"),
-        ("discriminator steps", f"{steps}  ({args.epochs} epochs x {plan.steps_per_epoch} "
+        ("training sequences n", f"{facts['n']}"),
+        ("expected batch", f"{facts['batch_size']}  (sampling probability q = "
+                           f"{facts['sampling_probability']:.4g})"),
+        ("padded max batch", f"{facts['max_batch']}  (overflow probability "
+                         f"{overflow:.2g} per step)"),
+        ("steps per epoch", f"{facts['steps_per_epoch']}"),
+        ("discriminator steps", f"{steps}  ({args.epochs} epochs x {facts['steps_per_epoch']} "
                                 f"x d_rounds {args.d_rounds})"),
         ("noise multiplier sigma", shown),
         ("delta", f"{delta:g}  ({facts['truncation_delta']:.2g} of it for batch truncation)"),

@@ -104,16 +104,21 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     if not 0 <= args.holdout < 1:
         raise ValueError(f"--holdout must be a share in [0, 1), got {args.holdout}")
     spec.fit(df)
-    leaks = spec.data_derived_schema() if dp_on else []
-    if leaks and not args.allow_data_derived_schema:
-        raise schema_error(leaks, spec.time)
+    dp = dp_from_args(args)
+    ledger = None
+    if dp is not None:
+        from ..gan.dp import PrivacyLedger  # no TensorFlow: the checks fail fast
+
+        ledger = PrivacyLedger(dp)
+        leaks = ledger.schema_leaks(spec)
+        if leaks and not dp.allow_data_derived_schema:
+            raise schema_error(leaks, spec.time)
     start_tensorflow(args)
     import keras
 
     from ..evaluation import report, train_test_split_sequences
     from ..models import DoppelGANger
 
-    dp = dp_from_args(args)
     if args.holdout > 0:
         train, holdout = train_test_split_sequences(df, spec, test_size=args.holdout,
                                                     seed=args.seed)
@@ -125,16 +130,19 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
           f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; training on "
           f"{n_train}, {spec.n_examples_ - n_train} held out for the report; "
           f"sample_len={sample_len}, epochs={args.epochs}")
-    if dp is not None:
+    if ledger is not None:
         if args.batch_size > n_train:
             raise ValueError(f"--batch-size {args.batch_size} is larger than the {n_train} "
                              "training sequences: with differential privacy each batch is a "
                              "Poisson sample of expected size --batch-size, which must be at "
                              f"most {n_train}")
+        plan = ledger.preview(n_train, args.batch_size, args.epochs)
         noise = (f"sigma = {dp.noise_multiplier:g}" if dp.noise_multiplier is not None else
-                 f"sigma calibrated to epsilon <= {dp.target_epsilon:g}")
+                 f"sigma = {plan['noise_multiplier']:.4g} (calibrated to epsilon <= "
+                 f"{dp.target_epsilon:g})")
         print(f"differential privacy: DP-SGD on the discriminators, clip {dp.l2_norm_clip:g}, "
-              f"{noise}, delta = {dp.resolve_delta(n_train):g}, {dp.accountant} accountant"
+              f"{noise}, delta = {plan['delta']:g}, {dp.accountant} accountant, "
+              f"{plan['discriminator_steps']} discriminator steps"
               + (f"; NOT covered (fitted from the data): {', '.join(leaks)}" if leaks else
                  "; schema declared"))
     if args.seed is not None:
@@ -147,7 +155,7 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     print(f"trained in {time.perf_counter() - start:.0f} s")
     privacy = None
     if dp is not None:
-        spent, privacy = model.privacy_spent(), model.privacy_report()
+        spent, privacy = model.ledger.spent(), model.ledger.report()
         sigma = privacy.get("noise_multiplier")
         print(f"epsilon = {spent.epsilon:.4g}, delta = {spent.delta:.3g} (sigma = {sigma}, "
               f"{privacy.get('discriminator_steps')} discriminator steps; schema "

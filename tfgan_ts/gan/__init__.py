@@ -1,32 +1,38 @@
 """Training machinery shared by every GAN of the library (layer 3): losses, gradient
-penalty, optimizer handling. Written once, used by each model's ``train_step``."""
+penalty, optimizer handling, DP-SGD (``gan.dp``). Written once, used by each model's
+``train_step``. Names load on first use, so ``gan.dp``'s planning needs no TensorFlow."""
 
-from .dp import DPConfig, compute_epsilon, dp_gradients, poisson_dataset, poisson_plan
-from .losses import (
-    critic_loss,
-    gain_discriminator_loss,
-    gain_generator_loss,
-    gradient_penalty,
-    interpolate,
-    wasserstein_critic_loss,
-    wasserstein_generator_loss,
-)
-from .optim import make_optimizer, minimize, prepare_optimizer
+import importlib
 
-__all__ = [
-    "DPConfig",
-    "compute_epsilon",
-    "critic_loss",
-    "dp_gradients",
-    "gain_discriminator_loss",
-    "gain_generator_loss",
-    "poisson_dataset",
-    "poisson_plan",
-    "gradient_penalty",
-    "interpolate",
-    "make_optimizer",
-    "minimize",
-    "prepare_optimizer",
-    "wasserstein_critic_loss",
-    "wasserstein_generator_loss",
-]
+_WHERE = {
+    "DPConfig": "dp",
+    "compute_epsilon": "dp",
+    "dp_gradients": "dp",
+    "poisson_dataset": "dp",
+    "poisson_plan": "dp",
+    "critic_loss": "losses",
+    "gain_discriminator_loss": "losses",
+    "gain_generator_loss": "losses",
+    "gradient_penalty": "losses",
+    "interpolate": "losses",
+    "wasserstein_critic_loss": "losses",
+    "wasserstein_generator_loss": "losses",
+    "make_optimizer": "optim",
+    "minimize": "optim",
+    "prepare_optimizer": "optim",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
+
+__all__ = sorted(_WHERE)

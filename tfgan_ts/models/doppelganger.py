@@ -15,12 +15,11 @@ import pandas as pd
 import tensorflow as tf
 
 from ..gan import critic_loss, minimize
-from ..gan.dp import EpsilonLogger
 from ..gan.losses import wasserstein_generator_loss
 from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
 from .base import GANModel, check_positive_int
-from .doppelganger_dp import DPTraining
+from .doppelganger_dp import DPTraining, EpsilonLogger
 from .doppelganger_networks import DoppelGANgerNetworks
 from .sequence_generation import generate_batches
 from .sequence_pipeline import poisson_batches, poisson_shape, shuffled_batches

@@ -10,6 +10,15 @@ from ..gan import critic_loss
 from ..gan import dp as dpsgd
 
 
+class EpsilonLogger(keras.callbacks.Callback):
+    """Adds the epsilon spent so far to each epoch's logs (so History and the progress bar
+    show it). Put first so the callbacks after it see the value."""
+
+    def on_epoch_end(self, epoch, logs=None):  # noqa: ARG002 (Keras's signature)
+        if logs is not None:
+            logs["epsilon"] = self.model.privacy_spent().epsilon
+
+
 class _Box:
     """Holds an object out of Keras/TF tracking (never saved)."""
 

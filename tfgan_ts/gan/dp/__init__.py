@@ -7,42 +7,60 @@ Poisson samples (each example in with probability q), padded to a fixed size wit
 epsilon comes from Google's ``dp-accounting`` (RDP or PLD) over the composed events. A model
 keeps its bookkeeping in one :class:`PrivacyLedger`.
 
-Modules: ``config`` (DPConfig, assumptions), ``sampling`` (Poisson plan and dataset),
-``step`` (the private gradient), ``accounting`` (epsilon, σ calibration), ``ledger``.
+Modules: ``config`` (DPConfig, assumptions), ``plan`` (the Poisson plan), ``sampling`` (its
+tf.data pipeline), ``step`` (the private gradient), ``accounting`` (epsilon, σ calibration),
+``ledger`` (a model's bookkeeping).
 """
 
-from .accounting import (
-    Segment,
-    calibrate_noise_multiplier,
-    compute_epsilon,
-    make_accountant,
-    overflow_delta,
-    sampled_gaussian_event,
-)
-from .config import ASSUMPTIONS, NEIGHBOURING, DPConfig, default_delta
-from .ledger import EpsilonLogger, PrivacyLedger, PrivacySpent, RunPlan
-from .sampling import (
-    OVERFLOW_PER_STEP,
-    PoissonPlan,
-    poisson_dataset,
-    poisson_indices,
-    poisson_plan,
-)
-from .step import (
-    clip_factors,
-    dp_gradients,
-    included_rows,
-    noise_generator,
-    noised_sum,
-    per_example_gradients,
-)
+import importlib
+
+# name -> module: loaded on first use, so that planning and accounting (config, plan,
+# accounting, ledger) work without TensorFlow; sampling and step import it
+_WHERE = {
+    "Segment": "accounting",
+    "calibrate_noise_multiplier": "accounting",
+    "compute_epsilon": "accounting",
+    "make_accountant": "accounting",
+    "overflow_delta": "accounting",
+    "sampled_gaussian_event": "accounting",
+    "ASSUMPTIONS": "config",
+    "NEIGHBOURING": "config",
+    "DPConfig": "config",
+    "default_delta": "config",
+    "PrivacyLedger": "ledger",
+    "PrivacySpent": "ledger",
+    "RunPlan": "ledger",
+    "OVERFLOW_PER_STEP": "plan",
+    "PoissonPlan": "plan",
+    "poisson_plan": "plan",
+    "poisson_dataset": "sampling",
+    "poisson_indices": "sampling",
+    "clip_factors": "step",
+    "dp_gradients": "step",
+    "included_rows": "step",
+    "noise_generator": "step",
+    "noised_sum": "step",
+    "per_example_gradients": "step",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "ASSUMPTIONS",
+    "DPConfig",
     "NEIGHBOURING",
     "OVERFLOW_PER_STEP",
-    "DPConfig",
-    "EpsilonLogger",
     "PoissonPlan",
     "PrivacyLedger",
     "PrivacySpent",

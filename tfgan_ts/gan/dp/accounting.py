@@ -9,7 +9,7 @@ import logging
 
 import dp_accounting
 
-from .sampling import PoissonPlan
+from .plan import PoissonPlan
 
 
 def sampled_gaussian_event(sampling_probability: float, noise_multiplier: float,

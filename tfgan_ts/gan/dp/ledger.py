@@ -1,7 +1,7 @@
 """The privacy ledger: one object per model that plans a DP run (δ, σ, the Poisson plan),
 checks that the schema is public, records the (q, σ, steps) segments actually spent and
 turns them into epsilon and a report. Any GAN that trains its critics with DP-SGD holds one;
-the CLI asks it what a run will cost before training."""
+the CLI asks it what a run will cost before training (no TensorFlow needed)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ import dataclasses
 from collections.abc import Callable
 from typing import NamedTuple
 
-import keras
-
 from .accounting import Segment, calibrate_noise_multiplier, compute_epsilon, overflow_delta
 from .config import ASSUMPTIONS, NEIGHBOURING, DPConfig
-from .sampling import PoissonPlan, poisson_plan
+from .plan import PoissonPlan, poisson_plan
 
 
 class PrivacySpent(NamedTuple):
@@ -58,10 +56,16 @@ class PrivacyLedger:
         self.plan_made: PoissonPlan | None = None  # of the last dataset made for this model
 
     # ------------------------------------------------------------------ planning -----
+    @staticmethod
+    def schema_leaks(spec) -> list[str]:
+        """The schema facts a fitted spec read off the data (bounds, categories, length,
+        time grid), which DP-SGD does not cover."""
+        return list(spec.data_derived_schema())
+
     def check_schema(self, spec) -> list[str]:
         """The schema facts the spec read off the data; ValueError unless the config
         allows them (the guarantee then excludes them)."""
-        leaks = spec.data_derived_schema()
+        leaks = self.schema_leaks(spec)
         if leaks and not self.config.allow_data_derived_schema:
             raise ValueError(
                 "DP-SGD protects the training steps, not facts that the spec read off the "
@@ -88,6 +92,25 @@ class PrivacyLedger:
             sigma = calibrate_noise_multiplier(self.config.target_epsilon, delta, plan, steps,
                                                self.config.accountant, spent=self.segments)
         return RunPlan(plan, float(sigma), float(delta), steps)
+
+    def preview(self, n: int, batch_size: int, epochs: int, rounds: int = 1) -> dict:
+        """The facts of a planned run on ``n`` examples (nothing is trained or recorded):
+        sampling, σ, δ, critic steps, truncation share of δ and the epsilon it ends at."""
+        plan = poisson_plan(n, batch_size)
+        run = self.plan_run(plan, epochs, rounds)
+        planned = Segment(plan.sampling_probability, run.noise_multiplier,
+                          plan.overflow_probability, run.steps)
+        spent = [*(s for s in self.segments if s.steps), planned]
+        return {
+            "n": plan.n, "batch_size": plan.batch_size,
+            "sampling_probability": plan.sampling_probability, "max_batch": plan.max_batch,
+            "overflow_probability": plan.overflow_probability,
+            "steps_per_epoch": plan.steps_per_epoch, "discriminator_steps": run.steps,
+            "noise_multiplier": run.noise_multiplier, "delta": run.delta,
+            "truncation_delta": overflow_delta([planned]),
+            "accountant": self.config.accountant,
+            "epsilon": compute_epsilon(spent, run.delta, self.config.accountant),
+        }
 
     # ------------------------------------------------------------------ spending -----
     def begin(self, spec, plan: PoissonPlan, epochs: int, rounds: int) -> RunPlan:
@@ -156,12 +179,3 @@ class PrivacyLedger:
         return {"segments": [dataclasses.asdict(s) for s in self.all_segments() if s.steps],
                 "delta": self.delta, "n": self.n,
                 "schema_excluded": list(self.schema_excluded)}
-
-
-class EpsilonLogger(keras.callbacks.Callback):
-    """Adds the epsilon spent so far to each epoch's logs (so History and the progress bar
-    show it). Put first so the callbacks after it see the value."""
-
-    def on_epoch_end(self, epoch, logs=None):  # noqa: ARG002 (Keras's signature)
-        if logs is not None:
-            logs["epsilon"] = self.model.privacy_spent().epsilon
