@@ -5,7 +5,7 @@
 * **wide**: one row per example, one column per step, holding a single feature; trailing
   missing values mark a shorter sequence.
 
-Both are brought to a :class:`PreparedFrame`: a long frame sorted by (example, time) with each
+Both are brought to a :class:`OrderedFrame`: a long frame sorted by (example, time) with each
 row's example index and step.
 """
 
@@ -34,7 +34,7 @@ class SequenceOrder(NamedTuple):
 
 
 @dataclass
-class PreparedFrame:
+class OrderedFrame:
     """A long frame stably sorted by (example, time), with each row's example and step.
 
     ``fmt`` is the layout the rows came in ("long" or "wide"); ``wide_labels`` the step
@@ -151,7 +151,7 @@ def detect_format(df: pd.DataFrame, format: str, example_id: str, time: str | No
 
 
 def long_frame(df: pd.DataFrame, example_id: str, time: str | None,
-               names: list[str]) -> PreparedFrame:
+               names: list[str]) -> OrderedFrame:
     """The spec's columns of a long frame (id, time, attribute and feature ``names``), sorted
     by :func:`sequence_order`."""
     needed = [example_id] + ([time] if time else []) + list(names)
@@ -163,12 +163,12 @@ def long_frame(df: pd.DataFrame, example_id: str, time: str | None,
         frame = df.reset_index(drop=True)
     else:
         frame = df.iloc[order].reset_index(drop=True)
-    return PreparedFrame(frame, ex, pos, lengths, ids, "long")
+    return OrderedFrame(frame, ex, pos, lengths, ids, "long")
 
 
 def wide_frame(df: pd.DataFrame, example_id: str, time: str | None,
                attribute_names: list[str], feature_name: str,
-               fitted_labels: list | None) -> PreparedFrame:
+               fitted_labels: list | None) -> OrderedFrame:
     """A wide frame (one row per example, one column per step) as long rows.
 
     Args:
@@ -203,7 +203,7 @@ def wide_frame(df: pd.DataFrame, example_id: str, time: str | None,
         out[time] = pd.Series(np.asarray(labels, dtype=object)[pos]).infer_objects()
     out[feature_name] = column
     frame = pd.DataFrame(out)
-    return PreparedFrame(frame, ex, pos, lengths, list(ids), "wide", wide_labels=labels)
+    return OrderedFrame(frame, ex, pos, lengths, list(ids), "wide", wide_labels=labels)
 
 
 def wide_step_labels(wide_labels: list | None, time_grid: list | None,

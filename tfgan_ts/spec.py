@@ -29,7 +29,7 @@ from . import spec_checks as checks
 from .auto_normalize import decode_within_examples, encode_within_examples
 from .column_base import Column
 from .layout import (
-    PreparedFrame,
+    OrderedFrame,
     SequenceOrder,
     decode_ids,
     detect_format,
@@ -41,7 +41,6 @@ from .layout import (
     wide_step_labels,
 )
 from .sequence_data import SequenceData
-from .spec_checks import show_value as _show  # noqa: F401 (evaluation.dependence imports it)
 from .spec_state import SequenceSpecState
 from .time_codec import TimeCodec
 
@@ -299,7 +298,7 @@ class SequenceSpec(SequenceSpecState):
         checks.check_layout(data, widths, self.max_length_, name)
 
     # ------------------------------------------------------------------ preparing ----
-    def _prepare(self, df: pd.DataFrame, format: str, fitting: bool) -> PreparedFrame:
+    def _prepare(self, df: pd.DataFrame, format: str, fitting: bool) -> OrderedFrame:
         """``df`` checked and brought to long rows ordered by (example, time)."""
         checks.check_frame(df)
         fitted_format = self.input_format_ if self.fitted_ else None

@@ -20,7 +20,7 @@ from .sequence_data import SequenceData
 from .time_codec import TIME_ENCODINGS
 
 if TYPE_CHECKING:
-    from .layout import PreparedFrame
+    from .layout import OrderedFrame
 
 
 def show_value(value: Any) -> str:
@@ -115,7 +115,7 @@ def check_ids_and_times(ids: pd.Series, t: pd.Series | None) -> None:
         )
 
 
-def locate(prep: PreparedFrame | None, mask: np.ndarray, time: str | None, k: int = 3) -> str:
+def locate(prep: OrderedFrame | None, mask: np.ndarray, time: str | None, k: int = 3) -> str:
     """A short text naming the first ``k`` rows where ``mask`` holds (by example and time or
     step when ``prep`` knows them, else by row number)."""
     idx = np.flatnonzero(mask)[:k]
@@ -132,7 +132,7 @@ def locate(prep: PreparedFrame | None, mask: np.ndarray, time: str | None, k: in
     return "; ".join(parts)
 
 
-def check_finite(frame: pd.DataFrame, cols: list[Column], prep: PreparedFrame | None,
+def check_finite(frame: pd.DataFrame, cols: list[Column], prep: OrderedFrame | None,
                  time: str | None) -> None:
     """ValueError unless the non-discrete columns ``cols`` of ``frame`` are numeric and finite.
 
@@ -176,7 +176,7 @@ def _differs(values: pd.Series, first_row: np.ndarray) -> np.ndarray:
     return codes != codes[first_row]
 
 
-def check_constant_attributes(prep: PreparedFrame, attributes: list[Column],
+def check_constant_attributes(prep: OrderedFrame, attributes: list[Column],
                               example_id: str) -> None:
     """ValueError naming the first examples in which an attribute takes several values."""
     # rows are grouped by example: constant means equal to the example's first value
@@ -193,7 +193,7 @@ def check_constant_attributes(prep: PreparedFrame, attributes: list[Column],
             )
 
 
-def check_max_length(prep: PreparedFrame, limit: int, example_id: str) -> None:
+def check_max_length(prep: OrderedFrame, limit: int, example_id: str) -> None:
     """ValueError naming the first sequences longer than ``limit`` steps."""
     bad = np.flatnonzero(prep.lengths > limit)
     if len(bad) == 0:
