@@ -70,10 +70,12 @@ def _example_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     dtype = ids.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iuf" and len(ids) > 1:
         v = ids.to_numpy()
-        starts = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
-        run_codes, uniques = pd.factorize(ids.iloc[starts], sort=False)
-        if len(uniques) == len(starts):  # no id comes back after another one
-            return np.repeat(run_codes, np.diff(np.append(starts, len(v)))), uniques
+        change = v[1:] != v[:-1]
+        if 2 * (1 + np.count_nonzero(change)) <= len(v):  # runs of two rows or more on average
+            starts = np.flatnonzero(np.concatenate([[True], change]))
+            run_codes, uniques = pd.factorize(ids.iloc[starts], sort=False)
+            if len(uniques) == len(starts):  # no id comes back after another one
+                return np.repeat(run_codes, np.diff(np.append(starts, len(v)))), uniques
     return pd.factorize(ids, sort=False)
 
 
