@@ -1,5 +1,9 @@
-"""Known answers for the first evaluation metrics (ACF, histograms, lengths, layout)."""
+"""Known answers for the first evaluation metrics (ACF, histograms, lengths, layout), and the
+evaluation package's import without TensorFlow."""
 
+import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -136,7 +140,8 @@ def test_constant_sequence_with_rounding_noise_counts_as_zero_variance():
 def test_lag_beyond_every_sequence_is_nan_without_warnings():
     with np.testing.assert_no_warnings():
         acf, counts = autocorrelation([[1.0, 2.0, 4.0]], max_lag=5, return_counts=True)
-    assert np.isfinite(acf[:2]).all() and np.isnan(acf[2:]).all()
+    assert np.isfinite(acf[:2]).all()
+    assert np.isnan(acf[2:]).all()
     np.testing.assert_array_equal(counts, [1, 1, 0, 0, 0])
 
 
@@ -328,8 +333,50 @@ def test_length_distribution():
     shifted = length_distribution([2, 5, 9], [5, 8, 12])
     assert shifted["wasserstein"] == pytest.approx(3.0)
     assert shifted["synthetic_mean"] - shifted["real_mean"] == pytest.approx(3.0)
-    assert shifted["n_real"] == 3 and shifted["n_synthetic"] == 3
+    assert shifted["n_real"] == 3
+    assert shifted["n_synthetic"] == 3
     far = length_distribution(np.full(50, 10), np.full(60, 100))
-    assert far["ks_statistic"] == 1.0 and far["ks_pvalue"] < 1e-10
+    assert far["ks_statistic"] == 1.0
+    assert far["ks_pvalue"] < 1e-10
     with pytest.raises(ValueError, match="both sides"):
         length_distribution([], [1])
+
+
+# --------------------------------------------------------------------------- import
+
+
+_NO_TENSORFLOW = """
+import json, sys
+import numpy as np
+import pandas as pd
+import tfgan_ts.evaluation as ev
+from tfgan_ts import SequenceSpec, Continuous
+x = np.sin(np.arange(24) / 3)[None, :].repeat(3, axis=0)
+df = pd.DataFrame({"id": np.repeat([0, 1, 2], 24), "t": np.tile(np.arange(24), 3),
+                   "v": x.ravel()})
+spec = SequenceSpec("id", "t", features=[Continuous("v")])
+out = {
+    "histogram": ev.histogram_similarity([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]),
+    "acf_score": ev.acf_score(x, x, max_lag=5),
+    "matrix_shape": list(ev.sequence_matrix(df, spec, "v").shape),
+    "loaded": sorted(m for m in ("tensorflow", "keras", "matplotlib") if m in sys.modules),
+}
+ev.forecast_utility  # looked up, not called: its module imports TensorFlow only when it runs
+out["after_lookup"] = sorted(m for m in ("tensorflow", "keras") if m in sys.modules)
+print(json.dumps(out))
+"""
+
+
+def test_evaluation_imports_and_measures_without_tensorflow():
+    # a fresh interpreter: the measures that train nothing run without TensorFlow, Keras or
+    # matplotlib being imported; discriminative_score and forecast_utility load on first use
+    done = subprocess.run([sys.executable, "-c", _NO_TENSORFLOW], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["histogram"] == 1.0
+    assert out["acf_score"] == 1.0
+    assert out["matrix_shape"] == [3, 24]
+    assert out["loaded"] == []
+    assert out["after_lookup"] == []
+

@@ -50,7 +50,8 @@ def test_pair_histogram_hand_computed_three_rows():
     syn = pd.DataFrame({"a": [0.0, 2.0, 2.0], "b": ["u", "u", "v"], "c": [False, True, False]})
     got = pair_histogram_similarity(real, syn, ["a", "b", "c"], bins=2)
     assert list(got.columns) == ["column_a", "column_b", "similarity"]
-    assert list(zip(got.column_a, got.column_b, strict=True)) == [("a", "b"), ("a", "c"), ("b", "c")]
+    pairs = list(zip(got.column_a, got.column_b, strict=True))
+    assert pairs == [("a", "b"), ("a", "c"), ("b", "c")]
     # (a,b): real (b0,u) (b1,u) (nan,v); syn (b0,u) (b1,u) (b1,v)
     #   |p - q| = 0 + 0 + 1/3 (nan,v) + 1/3 (b1,v) -> TVD 1/3 -> 2/3
     # (a,c): real (b0,T) (b1,F) (nan,F); syn (b0,F) (b1,T) (b1,F)
@@ -108,7 +109,8 @@ def test_mutual_information_matrix_matches_sklearn_and_edges():
     # by hand: I = H(x bins) = ln 2; H(g) = 1/2 ln 2 + 2 * 1/4 ln 4 = 1.5 ln 2
     # NMI = ln 2 / ((ln 2 + 1.5 ln 2) / 2) = 0.8
     assert want == pytest.approx(0.8)
-    assert m.loc["x", "g"] == pytest.approx(0.8) and m.loc["g", "x"] == pytest.approx(0.8)
+    assert m.loc["x", "g"] == pytest.approx(0.8)
+    assert m.loc["g", "x"] == pytest.approx(0.8)
     with pytest.raises(ValueError, match="discrete"):
         mutual_information_matrix(df, ["x", "g"], edges={"g": [0.0, 1.0]})
 
@@ -124,7 +126,8 @@ def test_correlation_difference_hand_computed_and_constant_column():
     out = correlation_difference(real, syn, ["x", "y", "c"])
     assert out["real"].loc["x", "y"] == pytest.approx(0.5)
     assert out["synthetic"].loc["x", "y"] == pytest.approx(1.0)
-    assert np.isnan(out["real"].loc["c", "c"]) and np.isnan(out["real"].loc["x", "c"])
+    assert np.isnan(out["real"].loc["c", "c"])
+    assert np.isnan(out["real"].loc["x", "c"])
     assert out["n_pairs"] == 1
     assert out["undefined_pairs"] == [("x", "c"), ("y", "c")]
     assert out["mean_abs_difference"] == pytest.approx(0.5)
@@ -207,13 +210,15 @@ def test_lagged_mi_hand_computed():
     #   = 1/3 (ln 3/2 + ln 3/4 + ln 3/2) = 1/3 ln(27/16)
     # lag 2: pairs (0,1) (0,1): constant -> 0; lag 3: one pair -> 0; lag 4: no pair -> NaN
     want = [math.log(27 / 16) / 3, 0.0, 0.0, np.nan]
-    np.testing.assert_allclose(lagged_mutual_information([[0, 0, 1, 1]], max_lag=4), want, atol=1e-15)
+    got = lagged_mutual_information([[0, 0, 1, 1]], max_lag=4)
+    np.testing.assert_allclose(got, want, atol=1e-15)
     # the same sequence padded with -1, with NaN, or cut by lengths
     padded = lagged_mutual_information([[0, 0, 1, 1, -1]], max_lag=4)
     np.testing.assert_allclose(padded, want, atol=1e-15)
     nan_padded = lagged_mutual_information(np.array([[0, 0, 1, 1, np.nan]]), max_lag=4)
     np.testing.assert_allclose(nan_padded, want, atol=1e-15)
-    mi, n = lagged_mutual_information([[0, 0, 1, 1, 7, 7]], lengths=[4], max_lag=4, return_counts=True)
+    mi, n = lagged_mutual_information([[0, 0, 1, 1, 7, 7]], lengths=[4], max_lag=4,
+                                      return_counts=True)
     np.testing.assert_allclose(mi, want, atol=1e-15)
     assert n.tolist() == [3, 2, 1, 0]
     # pooling: two sequences 0,1 and 1,0 give the pairs (0,1) (1,0) -> I = ln 2
@@ -249,7 +254,8 @@ def test_sequential_mi_hand_computed():
     # k=2: x_t = 1, 0 with histories (1,0), (1,1): each history determines x_t -> I = H = ln 2
     # k=3: one pair -> 0
     want = [math.log(27 / 16) / 3, math.log(2), 0.0]
-    np.testing.assert_allclose(sequential_mutual_information([[0, 1, 1, 0]], order=3), want, atol=1e-15)
+    got = sequential_mutual_information([[0, 1, 1, 0]], order=3)
+    np.testing.assert_allclose(got, want, atol=1e-15)
 
 
 def test_sequential_mi_groups_average_and_skip():
@@ -283,7 +289,8 @@ def test_temporal_mi_comparison():
     det = (start + np.arange(12)) % 4  # x_{t+1} = x_t + 1 mod 4
     iid = rng.integers(0, 4, size=(100, 12))
     same = temporal_mi_comparison(det, det.copy(), max_lag=3, order=2)
-    assert same["lagged_mi_mae"] == 0.0 and same["sequential_mi_mae"] == 0.0
+    assert same["lagged_mi_mae"] == 0.0
+    assert same["sequential_mi_mae"] == 0.0
     out = temporal_mi_comparison(det, iid, max_lag=3, order=2)
     assert out["real_lagged_mi"] == pytest.approx(np.full(3, math.log(4)), abs=0.01)
     assert out["lagged_mi_mae"] > 1.2

@@ -1,6 +1,7 @@
 """The evaluation report, its figures and the evaluate command, on small known cases."""
 
 import json
+import sys
 
 import numpy as np
 import pandas as pd
@@ -79,9 +80,67 @@ def test_unrelated_synthetic_data_gets_bad_scores_and_holdout_measures():
     assert values(rep, "histogram similarity (per sequence)", "group") == pytest.approx(0.5)
     assert values(rep, "autocorrelation score (lags 1..11)", "x") < 0.5
     assert values(rep, "synthetic sequences identical to a training sequence") == 0.0
-    auc = values(rep, "membership-inference attack AUC (distance threshold)")
-    assert 0.0 <= auc <= 1.0
     assert "share of synthetic closer to train than to holdout" in rep.summary()["measure"].values
+
+
+def test_membership_inference_auc_orders_copies_above_unrelated_data():
+    # copies of the training sequences put every member at distance 0 from the synthetic data
+    # and every non-member further: the attack is perfect (AUC 1). Sequences of another
+    # level and shape lie far from members and non-members alike: the attack learns little.
+    real, holdout = frame(seed=0), frame(seed=1, offset=500)
+    s = spec().fit(pd.concat([real, holdout]))
+    copies = real.assign(id=real["id"] + 1000)
+    noise = frame(seed=2, offset=2000)
+    noise["x"] = np.random.default_rng(5).normal(10, 3, len(noise))
+    aucs = {}
+    for name, synthetic in (("copies", copies), ("noise", noise)):
+        rep = tg.evaluation.report(real, synthetic, s, holdout=holdout, discriminative=False,
+                                   utility=False, figures=False)
+        aucs[name] = values(rep, "membership-inference attack AUC (distance threshold)")
+    assert aucs["copies"] == 1.0
+    assert abs(aucs["noise"] - 0.5) < 0.25
+
+
+def test_report_is_reproducible_and_accepts_prepared_frames():
+    # the privacy baseline and the train subsample are seeded by report's seed: two runs
+    # agree on every number, with DataFrames or PreparedFrames
+    real, holdout = frame(seed=0), frame(seed=1, offset=500)
+    s = spec().fit(pd.concat([real, holdout]))
+    synthetic = frame(seed=3, offset=100)
+    kwargs = {"discriminative": False, "utility": False, "figures": False, "seed": 4}
+    first = tg.evaluation.report(real, synthetic, s, holdout=holdout, **kwargs).summary()
+    prepared = [tg.evaluation.prepare(f, s) for f in (real, synthetic, holdout)]
+    second = tg.evaluation.report(prepared[0], prepared[1], s, holdout=prepared[2],
+                                  **kwargs).summary()
+    pd.testing.assert_frame_equal(first, second)
+    assert "DCR baseline protection (SDMetrics-style)" in set(first["measure"])
+
+
+def test_report_reads_each_frame_once(monkeypatch):
+    # one ordering per frame for every measure of the evaluation package (spec.transform, which
+    # sorts on its own, is counted apart: once per frame for the privacy measures and the
+    # discriminative score together)
+    real, holdout = frame(n=30, seed=0), frame(n=20, seed=1, offset=500)
+    s = spec().fit(pd.concat([real, holdout]))
+    synthetic = frame(n=30, seed=3, offset=100)
+    calls = {"order": 0, "transform": 0}
+    order, transform = s.sequence_order, s.transform
+
+    def counted_order(df):
+        if sys._getframe(1).f_globals["__name__"].startswith("tfgan_ts.evaluation"):
+            calls["order"] += 1
+        return order(df)
+
+    def counted_transform(df, *args, **kwargs):
+        calls["transform"] += 1
+        return transform(df, *args, **kwargs)
+
+    monkeypatch.setattr(s, "sequence_order", counted_order)
+    monkeypatch.setattr(s, "transform", counted_transform)
+    tg.evaluation.report(real, synthetic, s, holdout=holdout,
+                         discriminative_kwargs={"repeats": 1, "epochs": 1},
+                         utility_kwargs={"epochs": 1, "window": 4})
+    assert calls == {"order": 3, "transform": 3}
 
 
 def test_html_json_and_figures(tmp_path):
@@ -101,22 +160,34 @@ def test_html_json_and_figures(tmp_path):
     assert page.count("data:image/png;base64,") == len(rep.figures)
     for title in ("Fidelity", "Temporal structure", "Privacy", "Training"):
         assert title in page
-    assert "differential privacy: epsilon" in page and "http" not in page  # self-contained
+    assert "differential privacy: epsilon" in page
+    assert "http" not in page  # self-contained
     data = json.loads(rep.to_json(tmp_path / "r.json"))
     assert {"meta", "notes", "metrics"} <= set(data)
     assert len(data["metrics"]) == len(rep.summary())
 
 
-def test_slow_parts_discriminative_and_utility():
+def _score(rep) -> float:
+    """The discriminative score's mean from its "mean ± std" text."""
+    return float(values(rep, "discriminative score |accuracy − 0.5|").split(" ± ")[0])
+
+
+def test_slow_parts_order_copies_before_different_data():
+    # copies of the real sequences: the two forecasters train on identical windows with one
+    # seed, so the MAE ratio is exactly 1. A shifted, rough synthetic set is told apart by the
+    # classifier far better than copies are, and forecasts worse.
     real, holdout = frame(n=60, seed=0), frame(n=30, seed=1, offset=500)
-    s = spec().fit(pd.concat([real, holdout]))
-    rep = tg.evaluation.report(real, frame(n=60, seed=4, offset=900), s, holdout=holdout,
-                               figures=False, discriminative_kwargs={"repeats": 2, "epochs": 3},
-                               utility_kwargs={"epochs": 2, "window": 4})
-    measures = set(rep.summary()["measure"])
-    assert "discriminative score |accuracy − 0.5|" in measures
-    assert "MAE ratio synthetic / real" in measures
-    assert values(rep, "MAE ratio synthetic / real", "x") > 0
+    different = frame(n=60, seed=4, offset=900)
+    different["x"] = np.random.default_rng(6).normal(6.0, 2.0, len(different))
+    s = spec().fit(pd.concat([real, holdout, different]))
+    copies = real.assign(id=real["id"] + 1000)
+    kwargs = {"figures": False, "discriminative_kwargs": {"repeats": 2, "epochs": 5},
+              "utility_kwargs": {"epochs": 2, "window": 4}}
+    same = tg.evaluation.report(real, copies, s, holdout=holdout, **kwargs)
+    other = tg.evaluation.report(real, different, s, holdout=holdout, **kwargs)
+    assert values(same, "MAE ratio synthetic / real", "x") == pytest.approx(1.0, abs=1e-12)
+    assert values(other, "MAE ratio synthetic / real", "x") > 1.0
+    assert _score(other) > _score(same) + 0.2
 
 
 def test_plots_return_figures():
@@ -127,7 +198,8 @@ def test_plots_return_figures():
                 plots.plot_attributes(real, syn, s), plots.plot_acf(real, syn, s),
                 plots.plot_lengths(real, syn, s),
                 plots.plot_history({"d_loss": [1, 2], "g_loss": [0, 1]})):
-        assert isinstance(fig, Figure) and fig.axes
+        assert isinstance(fig, Figure)
+        assert fig.axes
     assert not plt_figures_open()  # built without pyplot: nothing left open
     with pytest.raises(ValueError, match="History"):
         plots.plot_history([1, 2, 3])
@@ -150,7 +222,9 @@ def test_evaluate_command(tmp_path, capsys):
     code = main(["evaluate", "--real", str(paths["real"]), "--synthetic", str(paths["syn"]),
                  "--spec", str(tmp_path / "spec.json"), "--out", str(out), "--fast",
                  "--json", str(tmp_path / "r.json")])
-    assert code == 0 and out.exists() and (tmp_path / "r.json").exists()
+    assert code == 0
+    assert out.exists()
+    assert (tmp_path / "r.json").exists()
     assert "histogram similarity" in capsys.readouterr().out
     (tmp_path / "bad.json").write_text("{not json")
     assert main(["evaluate", "--real", str(paths["real"]), "--synthetic", str(paths["syn"]),

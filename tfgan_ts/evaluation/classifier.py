@@ -49,7 +49,7 @@ class SequenceClassifier:
 
     def _network(self, repeat: int) -> keras.Model:
         """A new network whose weights are drawn from this repeat's sub-seeds."""
-        gru_seed, recurrent_seed, dense_seed = sub_seeds(self.seed, 2 * repeat, 3)
+        gru_seed, recurrent_seed, dense_seed, dropout_seed = sub_seeds(self.seed, 2 * repeat, 4)
         x = keras.Input(shape=(self.steps, self.width), name="steps")
         inputs = [x]
         mask = None
@@ -60,6 +60,7 @@ class SequenceClassifier:
             self.units, dtype="float32",
             kernel_initializer=keras.initializers.GlorotUniform(seed=gru_seed),
             recurrent_initializer=keras.initializers.Orthogonal(seed=recurrent_seed),
+            seed=dropout_seed,  # no dropout, but an unseeded layer draws from Python's random
         )(x, mask=mask)
         out = keras.layers.Dense(
             1, activation="sigmoid", dtype="float32",
