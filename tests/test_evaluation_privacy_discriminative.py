@@ -166,7 +166,9 @@ def test_dcr_independent_sample_is_half_closer_to_train(independent):
     assert r["share_ties"] == 0.0  # continuous data: no exact ties
     # same distribution -> holdout and train distances alike
     assert r["median_dcr_train"] == pytest.approx(r["median_dcr_holdout"], rel=0.15)
-    assert 0.0 < r["baseline_protection"] < 1.0
+    # an independent sample lies closer to the training data than uniform noise does: over
+    # 8 data seeds the baseline protection was 0.53..0.56 (a copy scores 0, noise about 1)
+    assert r["baseline_protection"] == pytest.approx(0.545, abs=0.1)
 
 
 def test_dcr_unequal_sizes_are_balanced():

@@ -66,8 +66,14 @@ class PreparedFrame:
                 f"{list(self.frame.columns)[:20]}); sequence_matrix takes long-format frames — "
                 "for a wide frame the step columns already are the [n, T] matrix"
             )
-        order = self.spec.sequence_order(self.frame)
-        return SequenceOrder(*(_read_only(a) if isinstance(a, np.ndarray) else a for a in order))
+        found = self.spec.sequence_order(self.frame)
+        return SequenceOrder(
+            order=_read_only(found.order),
+            example=_read_only(found.example),
+            position=_read_only(found.position),
+            lengths=_read_only(found.lengths),
+            ids=found.ids,
+        )
 
     @property
     def lengths(self) -> np.ndarray:
@@ -91,7 +97,8 @@ class PreparedFrame:
                 f"column {column!r} has dtype {dtype}; sequence_matrix lays out numeric "
                 "columns — compare discrete columns with histogram_similarity instead"
             )
-        order, ex, pos, lengths, _ = self.order
+        seq = self.order
+        lengths = seq.lengths
         longest = int(lengths.max()) if len(lengths) else 0
         if n_steps is None:
             fitted = getattr(self.spec, "max_length_", None)
@@ -102,9 +109,9 @@ class PreparedFrame:
             )
         key = (column, int(n_steps))
         if key not in self._matrices:
-            x = values.to_numpy(dtype=np.float64, na_value=np.nan)[order]
+            x = values.to_numpy(dtype=np.float64, na_value=np.nan)[seq.order]
             out = np.full((len(lengths), int(n_steps)), np.nan)
-            out[ex, pos] = x
+            out[seq.example, seq.position] = x
             self._matrices[key] = _read_only(out)
         return self._matrices[key]
 
@@ -139,23 +146,23 @@ class PreparedFrame:
                 f"{func}: attribute column(s) {missing} missing from the DataFrame (it has "
                 f"{list(df.columns)[:20]})"
             )
-        order, ex, pos, _, ids = self.order
+        seq = self.order
         for c in names:
-            counts = df[c].iloc[order].groupby(ex).nunique(dropna=False).to_numpy()
+            counts = df[c].iloc[seq.order].groupby(seq.example).nunique(dropna=False).to_numpy()
             bad = np.flatnonzero(counts > 1)
             if bad.size:
-                shown = ", ".join(show_value(ids[i]) for i in bad[:5])
+                shown = ", ".join(show_value(seq.ids[i]) for i in bad[:5])
                 raise ValueError(
                     f"{func}: attribute {c!r} is not constant within {bad.size} example(s), "
                     f"e.g. {spec.example_id}={shown}; attributes hold one value per sequence"
                 )
-        return df.iloc[order[pos == 0]][names].reset_index(drop=True)
+        return df.iloc[seq.order[seq.position == 0]][names].reset_index(drop=True)
 
     @cached_property
     def first_rows(self) -> pd.DataFrame:
         """The first row of every example (all columns), in the spec's order."""
-        order, _, pos, _, _ = self.order
-        return self.frame.iloc[order[pos == 0]].reset_index(drop=True)
+        seq = self.order
+        return self.frame.iloc[seq.order[seq.position == 0]].reset_index(drop=True)
 
     # ----------------------------------------------------------------------- encoding
 

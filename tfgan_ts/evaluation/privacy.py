@@ -2,7 +2,9 @@
 
 Pure numpy / scikit-learn (no TensorFlow). Every sequence becomes one vector
 (:func:`record_vectors`) in the encoding of a fitted :class:`~tfgan_ts.SequenceSpec`, and
-distances are Euclidean distances between those vectors.
+distances are Euclidean distances between those vectors. Each set may be a DataFrame, a
+:class:`~tfgan_ts.evaluation.PreparedFrame` (which keeps its encoding for the next measure) or
+a SequenceData of the spec.
 
 * :func:`distance_to_closest_record` — how close each synthetic sequence lies to the training
   sequences, compared with real holdout sequences (SDMetrics' DCROverfittingProtection) and
@@ -187,7 +189,8 @@ def distance_to_closest_record(
     no-leak level; ``dcr_train``/``dcr_holdout`` and their medians always use the full sets.
 
     Args:
-        synthetic: generated sequences (DataFrame in the spec's format, or SequenceData).
+        synthetic: generated sequences (DataFrame in the spec's format, PreparedFrame or
+            SequenceData).
         train: the real sequences the generator was trained on.
         holdout: real sequences of the same population that the generator was NOT trained
             (or tuned) on; ideally as many as ``train``. None to skip the holdout numbers.

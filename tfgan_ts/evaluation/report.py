@@ -36,7 +36,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
-    def add(self, section, measure, value, column="", reading=""):
+    def add(self, section: str, measure: str, value, column: str = "", reading: str = ""):
+        """Append one row; numpy scalars become Python numbers (for JSON)."""
         if isinstance(value, (np.floating, np.integer)):
             value = value.item()
         self.metrics.append({"section": section, "measure": measure, "column": column,

@@ -129,9 +129,9 @@ def _codes(real: PreparedFrame, synthetic: PreparedFrame, spec, col) -> list[np.
     cats = {v: i for i, v in enumerate(sorted(set(labels[0]) | set(labels[1])))}
     out = []
     for p, values in zip(sides, labels, strict=True):
-        _, ex, pos, lengths, _ = p.order
-        codes = np.full((len(lengths), spec.max_length_), -1, dtype=np.int64)
-        codes[ex, pos] = [cats[v] for v in values]
+        seq = p.order
+        codes = np.full((len(seq.lengths), spec.max_length_), -1, dtype=np.int64)
+        codes[seq.example, seq.position] = [cats[v] for v in values]
         out.append(codes)
     return out
 

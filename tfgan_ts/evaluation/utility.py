@@ -41,7 +41,7 @@ def _as_array(data: pd.DataFrame | PreparedFrame, spec, features: list[str], nam
         raise ValueError(f"{name} has no rows")
     try:
         x = np.stack([prepared.matrix(c) for c in features], axis=-1)
-        _, _, _, lengths, ids = prepared.order
+        lengths, ids = prepared.order.lengths, prepared.order.ids
     except ValueError as err:
         raise ValueError(f"{name}: {err}") from None
     inside = np.arange(x.shape[1])[None, :] < lengths[:, None]
