@@ -104,15 +104,51 @@ def load_inputs(folder: Path) -> dict:
     }
 
 
+# the parts that train models (and the figures), where they live before and after the change
+_PARTS = {
+    "discriminative": [("tfgan_ts.evaluation.discriminative", "discriminative_score")],
+    "utility": [("tfgan_ts.evaluation.utility", "forecast_utility")],
+    "figures": [("tfgan_ts.evaluation.report", "_figures"),
+                ("tfgan_ts.evaluation.report_sections", "figures")],
+}
+
+
+def _time_parts(parts: dict) -> None:
+    """Wrap the functions of ``_PARTS`` that exist in this library so that their wall seconds
+    add up in ``parts`` (report imports them at call time, or calls them through the module)."""
+    import importlib
+
+    for part, places in _PARTS.items():
+        for module_name, attr in places:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            if not hasattr(module, attr):
+                continue
+            func = getattr(module, attr)
+
+            def timed(*args, _func=func, _part=part, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return _func(*args, **kwargs)
+                finally:
+                    parts[_part] = parts.get(_part, 0.0) + time.perf_counter() - start
+
+            setattr(module, attr, timed)
+
+
 def time_report(folder: Path, calls: int, profile: str | None) -> dict:
-    """Seconds of each report() call in this process, and the report's numbers."""
+    """Wall and CPU seconds (all threads of the process) of each report() call in this
+    process, the wall seconds of its parts, and the report's numbers."""
     import tfgan_ts as tg
 
     tg.configure_threads()
     inputs = load_inputs(folder)
-    seconds, rep = [], None
+    seconds, cpu_seconds, parts, rep = [], [], {}, None
+    _time_parts(parts)
     for i in range(calls):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if profile and i == 0:
             import cProfile
 
@@ -122,10 +158,11 @@ def time_report(folder: Path, calls: int, profile: str | None) -> dict:
         else:
             rep = _call_report(tg, inputs)
         seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() - cpu)
     table = rep.summary()
     values = [[r.section, r.measure, r.column, _plain(r.value)] for r in table.itertuples()]
     return {"library": str(Path(tg.__file__).resolve().parent.parent), "seconds": seconds,
-            "values": values, "notes": rep.notes}
+            "cpu_seconds": cpu_seconds, "parts": parts, "values": values, "notes": rep.notes}
 
 
 def _call_report(tg, inputs):
@@ -179,9 +216,13 @@ def compare(folder: Path, before: Path, rounds: int, out_json: str | None) -> di
         for name, tree in trees.items():
             res = _run_one(tree, folder)
             runs[name].append(res)
-            print(f"round {r + 1}/{rounds} {name}: {res['seconds'][0]:.1f} s", flush=True)
+            shown = ", ".join(f"{k} {v:.0f} s" for k, v in res["parts"].items())
+            print(f"round {r + 1}/{rounds} {name}: {res['seconds'][0]:.1f} s wall, "
+                  f"{res['cpu_seconds'][0]:.1f} s CPU ({shown})", flush=True)
     med = {name: float(np.median([s for res in rs for s in res["seconds"]]))
            for name, rs in runs.items()}
+    med_cpu = {name: float(np.median([s for res in rs for s in res["cpu_seconds"]]))
+               for name, rs in runs.items()}
     result = {
         "benchmark": "report_speed",
         "command": shlex.join([sys.executable, *sys.argv]),
@@ -190,11 +231,18 @@ def compare(folder: Path, before: Path, rounds: int, out_json: str | None) -> di
         "seconds": {name: [s for res in rs for s in res["seconds"]] for name, rs in runs.items()},
         "median_seconds": med,
         "speedup": med["before"] / med["after"],
+        "cpu_seconds": {name: [s for res in rs for s in res["cpu_seconds"]]
+                        for name, rs in runs.items()},
+        "median_cpu_seconds": med_cpu,
+        "cpu_speedup": med_cpu["before"] / med_cpu["after"],
+        "parts_seconds": {name: [res["parts"] for res in rs] for name, rs in runs.items()},
+        "load_average_after": os.getloadavg(),
         "differences": _differences(runs["before"][0]["values"], runs["after"][0]["values"]),
         "values_after": runs["after"][0]["values"],
     }
     print(f"median before {med['before']:.1f} s, after {med['after']:.1f} s, "
-          f"{result['speedup']:.2f}x faster")
+          f"{result['speedup']:.2f}x faster; CPU {med_cpu['before']:.1f} s vs "
+          f"{med_cpu['after']:.1f} s, {result['cpu_speedup']:.2f}x")
     for d in result["differences"]:
         print(f"differs: {d}")
     if out_json:
