@@ -59,7 +59,8 @@ class FeatureGenerator(keras.Model):
         seeds = Seeds(seed)
         self.rnn = [keras.layers.LSTM(units, return_sequences=True, unroll=unroll,
                                       name=f"lstm_{i}", kernel_initializer=seeds.init(),
-                                      recurrent_initializer=seeds.init("orthogonal"))
+                                      recurrent_initializer=seeds.init("orthogonal"),
+                                      seed=seeds.next())
                     for i in range(layers)]
         self.out = keras.layers.Dense(self.sample_len * self.step_dim, name="logits",
                                       kernel_initializer=seeds.init())

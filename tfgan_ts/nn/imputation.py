@@ -70,16 +70,18 @@ class _BiLSTMAttention(keras.Model):
         self.project = keras.layers.Dense(self.units, name="project",
                                           kernel_initializer=seeds.init())
         self.norm_in = keras.layers.LayerNormalization(name="norm_in")
-        lstm = dict(kernel_initializer=seeds.init(), recurrent_initializer=seeds.init("orthogonal"))
+        # seed=: an LSTM cell's dropout seed, drawn from Python's random when not given
+        lstm = dict(kernel_initializer=seeds.init(), recurrent_initializer=seeds.init("orthogonal"),
+                    seed=seeds.next())
         backward = dict(kernel_initializer=seeds.init(),
-                        recurrent_initializer=seeds.init("orthogonal"))
+                        recurrent_initializer=seeds.init("orthogonal"), seed=seeds.next())
         self.lstm = keras.layers.Bidirectional(
             keras.layers.LSTM(self.units, return_sequences=True, **lstm), name="bilstm",
             backward_layer=None if seed is None else keras.layers.LSTM(
                 self.units, return_sequences=True, go_backwards=True, **backward))
         self.attention = keras.layers.MultiHeadAttention(
             num_heads=self.heads, key_dim=max(1, 2 * self.units // self.heads), name="attention",
-            kernel_initializer=seeds.init())
+            kernel_initializer=seeds.init(), seed=seeds.next())
         self.norm_att = keras.layers.LayerNormalization(name="norm_attention")
         self.head = None
         self.skip = None
