@@ -56,7 +56,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--dataset", choices=DATASETS, default="traffic",
                    help="traffic: tg.datasets.traffic_weeks() (1642 week windows); bank: "
-                        "tg.datasets.bank_transactions() (354 accounts, event time); default traffic")
+                        "tg.datasets.bank_transactions() (354 accounts, event time); "
+                        "default traffic")
     p.add_argument("--epochs", type=int, default=None,
                    help="training epochs (default 200; 2 with --smoke)")
     p.add_argument("--repeats-timing", type=int, default=None,
@@ -81,7 +82,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--n-throughput", type=int, default=None,
                    help="sequences per timed generation call (default 10000; 1000 with --smoke)")
     p.add_argument("--threads", type=int, default=0,
-                   help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, the default)")
+                   help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, "
+                   "the default)")
     p.add_argument("--noise-multiplier", type=float, default=None,
                    help="train the critics with DP-SGD at this noise multiplier σ")
     p.add_argument("--target-epsilon", type=float, default=None,
@@ -96,7 +98,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--critic-layers", type=int, default=None,
                    help="layers of both critics (default: paper 5)")
     p.add_argument("--jit-compile", action="store_true", help="compile the train step with XLA")
-    p.add_argument("--out-json", default=None, help="write all figures to this JSON file (default: print only)")
+    p.add_argument("--out-json", default=None,
+                   help="write all figures to this JSON file (default: print only)")
     p.add_argument("--smoke", action="store_true",
                    help="tiny networks, 2 epochs, small generation: checks that the script runs")
     args = p.parse_args(argv)
@@ -263,7 +266,8 @@ def markdown(result: dict) -> str:
     if "lengths" in q:
         ln = q["lengths"]
         rows += [
-            ("length: mean real / synthetic", f"{ln['real_mean']:.1f} / {ln['synthetic_mean']:.1f}"),
+            ("length: mean real / synthetic",
+             f"{ln['real_mean']:.1f} / {ln['synthetic_mean']:.1f}"),
             ("length: Wasserstein", fmt(ln["wasserstein"])),
             ("length: KS statistic (p)", f"{ln['ks_statistic']:.3f} ({ln['ks_pvalue']:.2g})"),
         ]

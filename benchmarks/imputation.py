@@ -283,7 +283,6 @@ def impute_iterative(gapped: pd.DataFrame, seed: int, args) -> tuple[pd.DataFram
 
 def impute_gan(generator: str):
     def run(gapped: pd.DataFrame, seed: int, args) -> tuple[pd.DataFrame, dict]:
-        import keras
 
         import tfgan_ts as tg
 
@@ -293,8 +292,7 @@ def impute_gan(generator: str):
             kwargs["epochs"] = args.epochs
         if args.stride is not None:
             kwargs["stride"] = args.stride
-        keras.utils.set_random_seed(seed)
-        imp = tg.GANImputer(**kwargs)
+        imp = tg.GANImputer(**kwargs)  # seeded locally by seed=
         out = imp.fit_transform(gapped)
         if not isinstance(out, pd.DataFrame):
             out = _frame(np.asarray(out), gapped)

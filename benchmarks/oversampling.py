@@ -34,9 +34,8 @@ sampler's ``fit_resample`` call inside the pipeline is timed (for ``gan`` that i
 plus generation) and its output counted; the pipeline's whole fit is timed too. As a check on
 what the synthetic rows look like, the table gives the share of them whose nearest original
 training row (Euclidean, standardized features) is of the minority class; the data notes give
-the same share for the real minority rows, leave one out. Before each GAN pipeline is fitted,
-``keras.utils.set_random_seed(seed)`` is called, because ``seed=`` alone did not make the
-GAN's output repeatable; so both classifiers see the same synthetic rows.
+the same share for the real minority rows, leave one out. ``GANOversampler(seed=seed)`` is
+seeded locally (weights, noise, batches), so both classifiers see the same synthetic rows.
 
 Report: per data set x classifier x sampler, the mean ± sample std over seeds; per sampler, the
 plain average of the minority-F1 means over the data set x classifier cells; and GAN vs SMOTE
@@ -284,14 +283,6 @@ def nn_agreement(X, y, X_new, y_new) -> dict:
             "original_1nn_same_class": float((y[loo] == y[own]).mean())}
 
 
-def seed_keras(seed: int) -> None:
-    """Seed Python, NumPy and Keras globally: GANOversampler(seed=...) alone left its output
-    varying between identical calls, and both classifiers should see the same synthetic rows."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
-
-
 def history_last(sampler) -> dict | None:
     """Last-epoch training metrics of a sampler with a Keras ``history_`` (the GAN)."""
     hist = getattr(getattr(sampler, "history_", None), "history", None)
@@ -342,8 +333,6 @@ def run_one(sampler_name: str, clf_name: str, data, seed: int, args) -> dict:
             if sampler is not None:
                 record_resample(sampler, out["resample"])
             pipe = build(sampler, make_classifier(clf_name, seed, args))
-            if sampler_name == "gan":
-                seed_keras(seed)
             t0 = time.perf_counter()
             pipe.fit(X_tr, y_tr)
             out["fit_seconds"] = time.perf_counter() - t0

@@ -250,7 +250,8 @@ def markdown(summary: dict, epochs: int) -> str:
         ("peak resident memory (MiB)", "peak_rss_mib", "≤ 1"),
         ("resident memory after imports (MiB)", "rss_after_import_mib", ""),
     ]
-    lines = ["| measure | tfgan_ts (runs) | gretel DGAN (runs) | ratio of medians | per repeat | goal |",
+    lines = ["| measure | tfgan_ts (runs) | gretel DGAN (runs) | ratio of medians | per repeat "
+             "| goal |",
              "|---|---|---|---|---|---|"]
 
     def cell(side, key):

@@ -31,7 +31,8 @@ MAX_BYTES = 2_000_000
 # TensorFlow's C++ start-up lines (absl format, e.g. "I0000 00:00:17952... cudart_stub.cc:31] ...")
 # reach the kernel's stderr before TF_CPP_MIN_LOG_LEVEL is read; they say nothing about the
 # notebook, so `run` drops exactly those lines from stderr outputs.
-_TF_LOG = re.compile(r"^([IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\] |WARNING: All log messages before absl)")
+_TF_LOG = re.compile(r"^([IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\] "
+                     r"|WARNING: All log messages before absl)")
 
 
 def _drop_tf_log(nb) -> None:
