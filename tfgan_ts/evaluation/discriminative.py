@@ -172,7 +172,9 @@ def discriminative_score(
     seed = draw_seed(seed)
     rng = np.random.default_rng(seed)
     labels = np.concatenate([np.ones(n_per_class), np.zeros(n_per_class)]).astype(np.float32)
-    classifier = SequenceClassifier(x_real.shape[1], width, units, learning_rate, masked, seed)
+    steps_per_epoch = int(np.ceil((total - n_test) / batch_size))
+    classifier = SequenceClassifier(x_real.shape[1], width, units, learning_rate, masked, seed,
+                                    steps_per_epoch)
 
     scores, accuracies, train_accuracies = [], [], []
     for r in range(repeats):
