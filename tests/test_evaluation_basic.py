@@ -219,6 +219,26 @@ def test_sequence_matrix_orders_by_first_appearance_then_time():
     assert sequence_matrix(df, spec, "v").shape == (3, 4)
 
 
+def test_prepared_frame_gives_the_same_layout_once():
+    df = _long_frame()
+    spec = tg.SequenceSpec(example_id="id", time="t", features=[tg.Continuous("v")])
+    prepared = tg.evaluation.prepare(df, spec)
+    assert tg.evaluation.prepare(prepared, spec) is prepared
+    want = np.array([[10.0, 11.0, 12.0], [20.0, 21.0, np.nan], [30.0, np.nan, np.nan]])
+    np.testing.assert_array_equal(sequence_matrix(prepared, spec, "v"), want)
+    np.testing.assert_array_equal(sequence_lengths(prepared, spec), [3, 2, 1])
+    # the cache is read-only; the public functions hand out copies the caller may change
+    assert prepared.matrix("v") is prepared.matrix("v")
+    assert not prepared.matrix("v").flags.writeable
+    mine = sequence_matrix(prepared, spec, "v")
+    mine[0, 0] = -1.0
+    assert prepared.matrix("v")[0, 0] == 10.0
+    # another spec re-reads the frame: here one without a time column keeps the row order
+    no_time = tg.SequenceSpec(example_id="id", features=[tg.Continuous("v")])
+    assert tg.evaluation.prepare(prepared, no_time) is not prepared
+    np.testing.assert_array_equal(sequence_matrix(prepared, no_time, "v")[0], [12.0, 10.0, 11.0])
+
+
 def test_sequence_matrix_without_time_uses_row_order():
     df = _long_frame()
     spec = tg.SequenceSpec(example_id="id", features=[tg.Continuous("v")])
