@@ -197,7 +197,9 @@ def test_event_time_sequences_get_timestamps():
     spec = tg.datasets.default_spec("bank_transactions")
     spec.max_length = 220
     model = tg.DoppelGANger(spec, sample_len=10, **TINY)
-    model.fit(bank, epochs=1, batch_size=10, verbose=0)
+    with pytest.warns(UserWarning, match=r"\['trans_id', 'bank', 'account', 'district_id', "
+                      r"'account_date'\] are not in the spec"):
+        model.fit(bank, epochs=1, batch_size=10, verbose=0)
     out = model.generate(5, seed=0)
     assert pd.api.types.is_datetime64_any_dtype(out["date"])
     assert (out.groupby("account_id")["date"].diff().dropna() >= pd.Timedelta(0)).all()
@@ -301,7 +303,9 @@ def test_bad_input():
     for n in (0, -2, None):
         with pytest.raises(ValueError, match="n must be a positive integer"):
             model.generate(n)
-    other = tg.SequenceSpec("id", "t", features=[tg.Continuous("x")], max_length=8).fit(df)
+    with pytest.warns(UserWarning, match="not in the spec"):
+        other = tg.SequenceSpec("id", "t", features=[tg.Continuous("x")],
+                                max_length=8).fit(df)
     with pytest.raises(ValueError, match="attributes has width 0 but this spec encodes"):
         model.fit(other.transform(df), epochs=1, verbose=0)
     with pytest.raises(ValueError, match="fit takes a long/wide DataFrame"):

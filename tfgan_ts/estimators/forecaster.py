@@ -24,7 +24,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 from sklearn.preprocessing import MinMaxScaler
 
-from .seeding import check_seed, draw_seed, glorot, orthogonal, shuffled_batches, sub_seeds
+from ..seeding import check_seed, draw_seed, glorot, orthogonal, shuffled_batches, sub_seeds
 from .sequence_windows import as_sequences, check_target, cut_windows, is_int, report_skipped
 
 __all__ = ["LSTMForecaster"]

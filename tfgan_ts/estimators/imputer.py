@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
-from .seeding import check_seed, draw_seed, shuffled_batches, sub_seeds
+from ..seeding import check_seed, draw_seed, shuffled_batches, sub_seeds
 
 GENERATORS = ("bilstm", "mlp", "auto")
 # sub-seed streams of one training: the refit on every observed entry, then the candidates of

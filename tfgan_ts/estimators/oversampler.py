@@ -15,8 +15,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, validate_data
 
 from ..models.tabular import TabularGAN
+from ..seeding import draw_seed
 from ..tabular_spec import TabularSpec
-from .seeding import draw_seed
 
 
 class GANOversampler(BaseOverSampler):

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..estimators.seeding import shuffled_batches, sub_seeds
+from ..seeding import shuffled_batches, sub_seeds
 
 __all__ = ["SequenceClassifier"]
 

@@ -166,7 +166,7 @@ def discriminative_score(
     # every sequence full length: the mask would change nothing, so the GRU reads all steps
     masked = not (m_real.all() and m_syn.all())
 
-    from ..estimators.seeding import draw_seed
+    from ..seeding import draw_seed
     from .classifier import SequenceClassifier
 
     seed = draw_seed(seed)

@@ -20,15 +20,6 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
-def network_seeds(weights_seed: int | None, count: int) -> list[int | None]:
-    """``count`` independent seeds for a model's networks, derived from ``weights_seed``
-    (None: every network draws from Keras's global generator, as plain Keras layers do)."""
-    if weights_seed is None:
-        return [None] * count
-    state = np.random.SeedSequence(int(weights_seed)).generate_state(count)
-    return [int(s) % (2**31 - 1) for s in state]
-
-
 class GANModel(keras.Model):
     """Base of DoppelGANger, TabularGAN and ImputationGAN.
 

@@ -15,7 +15,7 @@ from ..nn.doppelganger import (
     FeatureGenerator,
     MinMaxGenerator,
 )
-from .base import network_seeds
+from ..seeding import network_seeds
 
 
 class DoppelGANgerNetworks:

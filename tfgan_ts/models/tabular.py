@@ -19,8 +19,9 @@ from ..columns import Discrete
 from ..gan import critic_loss, minimize
 from ..gan.losses import wasserstein_generator_loss
 from ..nn.tabular import TabularDiscriminator, TabularGenerator, activate
+from ..seeding import network_seeds
 from ..tabular_spec import TabularSpec
-from .base import GANModel, network_seeds
+from .base import GANModel
 from .base import check_positive_int as _positive_int
 from .tabular_sampling import condition_vectors, training_by_sampling
 

@@ -1,36 +1,11 @@
-"""Building blocks: seeded initializers, an MLP and a layer that applies each output
-block's activation."""
+"""Building blocks: an MLP and a layer that applies each output block's activation."""
 
 from __future__ import annotations
 
 import keras
 from keras import ops
 
-_INITIALIZERS = {"glorot_uniform": keras.initializers.GlorotUniform,
-                 "orthogonal": keras.initializers.Orthogonal}
-
-
-class Seeds:
-    """Distinct seeds for the initializers and dropout layers of one network, derived from
-    the network's ``seed``; with ``None`` every layer keeps Keras's default (the global
-    generator), exactly as if no seed were involved."""
-
-    def __init__(self, seed: int | None):
-        self.seed = None if seed is None else int(seed)
-        self.count = 0
-
-    def next(self) -> int | None:
-        """The next derived integer seed (None when unseeded)."""
-        if self.seed is None:
-            return None
-        self.count += 1
-        return (self.seed * 1_000_003 + self.count) % (2**31 - 1)
-
-    def init(self, name: str = "glorot_uniform"):
-        """An initializer: the name itself when unseeded, else a seeded instance."""
-        if self.seed is None:
-            return name
-        return _INITIALIZERS[name](seed=self.next())
+from ..seeding import Seeds
 
 
 class MLP(keras.layers.Layer):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from .blocks import MLP, OutputActivation, Seeds
+from ..seeding import Seeds
+from .blocks import MLP, OutputActivation
 
 
 class AttributeGenerator(keras.Model):

@@ -8,7 +8,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from .blocks import MLP, Seeds
+from ..seeding import Seeds
+from .blocks import MLP
 
 
 def _flatten(x):

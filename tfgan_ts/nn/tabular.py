@@ -6,7 +6,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from .blocks import Seeds
+from ..seeding import Seeds
 
 
 class ResidualBlock(keras.layers.Layer):

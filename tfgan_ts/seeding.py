@@ -1,5 +1,6 @@
-"""Local seeding for the estimators, as scikit-learn's ``random_state``: sub-seeds, seeded
-Keras initializers and a batch order drawn from the estimator's seed alone.
+"""Local seeding for every network, model and estimator of the library, as scikit-learn's
+``random_state``: sub-seeds, seeded Keras initializers and dropout (:class:`Seeds`), and a
+batch order drawn from a seed alone.
 
 Nothing here seeds, reads or advances Python's, NumPy's or TensorFlow's global generators when
 a seed is given, so fitting an estimator leaves the user's random state as it found it.
@@ -14,7 +15,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["check_seed", "draw_seed", "shuffled_batches", "sub_seeds"]
+__all__ = ["Seeds", "check_seed", "draw_seed", "network_seeds", "shuffled_batches",
+           "sub_seeds"]
 
 # sub-seeds are positive int32 values: Keras and TensorFlow accept them everywhere
 _SEED_BOUND = 2**31 - 1
@@ -47,6 +49,14 @@ def sub_seeds(seed: int, stream: int, n: int) -> list[int]:
     return [int(s) % (_SEED_BOUND - 1) + 1 for s in state]
 
 
+def network_seeds(seed: int | None, count: int) -> list[int | None]:
+    """``count`` independent seeds for a model's networks (None: every network draws from
+    Keras's global generator, as plain Keras layers do)."""
+    if seed is None:
+        return [None] * count
+    return sub_seeds(seed, 0, count)
+
+
 def glorot(seed: int) -> keras.initializers.Initializer:
     """Keras's default kernel initializer (Glorot uniform), seeded."""
     return keras.initializers.GlorotUniform(seed=seed)
@@ -55,6 +65,29 @@ def glorot(seed: int) -> keras.initializers.Initializer:
 def orthogonal(seed: int) -> keras.initializers.Initializer:
     """Keras's default recurrent initializer (orthogonal), seeded."""
     return keras.initializers.Orthogonal(seed=seed)
+
+
+class Seeds:
+    """Distinct seeds for the initializers and dropout layers of one network, derived from
+    the network's ``seed``; with ``None`` every layer keeps Keras's default (the global
+    generator), exactly as if no seed were involved."""
+
+    def __init__(self, seed: int | None):
+        self.seed = None if seed is None else int(seed)
+        self.count = 0
+
+    def next(self) -> int | None:
+        """The next derived integer seed (None when unseeded)."""
+        if self.seed is None:
+            return None
+        self.count += 1
+        return sub_seeds(self.seed, self.count, 1)[0]
+
+    def init(self, name: str = "glorot_uniform"):
+        """An initializer: the name itself when unseeded, else a seeded instance."""
+        if self.seed is None:
+            return name
+        return {"glorot_uniform": glorot, "orthogonal": orthogonal}[name](self.next())
 
 
 def shuffled_batches(arrays: tuple[np.ndarray, ...], batch_size: int, epochs: int,
