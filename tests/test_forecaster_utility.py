@@ -4,14 +4,13 @@ Models are tiny (8 units, <= 8 epochs, <= 1.5k windows) so the file runs in well
 on two CPU cores.
 """
 
-import random
 import warnings
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
-import tensorflow as tf
+from global_state import assert_global_generators_untouched
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -136,24 +135,6 @@ def test_scaling_is_inverted_on_output_and_target_picks_the_feature():
 
 
 # --------------------------------------------------------------------------- seeding
-
-
-def assert_global_generators_untouched(run):
-    """``run()`` must leave NumPy's and Python's global generators as it found them, and
-    TensorFlow's global seed stream must go on as if ``run()`` had not been called."""
-    tf.random.set_seed(11)
-    expected_tf = tf.random.uniform([3]).numpy()
-    np.random.seed(11)
-    random.seed(11)
-    np_before, py_before = np.random.get_state(), random.getstate()
-    tf.random.set_seed(11)
-    run()
-    np_after = np.random.get_state()
-    assert np_after[0] == np_before[0]
-    np.testing.assert_array_equal(np_after[1], np_before[1])
-    assert np_after[2:] == np_before[2:]
-    assert random.getstate() == py_before
-    np.testing.assert_array_equal(tf.random.uniform([3]).numpy(), expected_tf)
 
 
 def test_fit_predict_evaluate_leave_the_global_generators_alone():

@@ -1,14 +1,13 @@
 """GAN imputation: ImputationGAN, GANImputer (observed values bit-identical, bad input,
 scikit-learn API), with tiny networks and a few steps."""
 
-import random
 import warnings
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
-import tensorflow as tf
+from global_state import assert_global_generators_untouched
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -87,24 +86,6 @@ def test_auto_validates_on_entries_hidden_from_training(monkeypatch):
         assert rmse > 0.15, kind
     assert imputer.generator_ == min(imputer.validation_rmse_, key=imputer.validation_rmse_.get)
     assert tg.GANImputer(generator="mlp", **TINY).fit(holed).validation_mask_ is None
-
-
-def assert_global_generators_untouched(run):
-    """``run()`` must leave NumPy's and Python's global generators as it found them, and
-    TensorFlow's global seed stream must go on as if ``run()`` had not been called."""
-    tf.random.set_seed(11)
-    expected_tf = tf.random.uniform([3]).numpy()
-    np.random.seed(11)
-    random.seed(11)
-    np_before, py_before = np.random.get_state(), random.getstate()
-    tf.random.set_seed(11)
-    run()
-    np_after = np.random.get_state()
-    assert np_after[0] == np_before[0]
-    np.testing.assert_array_equal(np_after[1], np_before[1])
-    assert np_after[2:] == np_before[2:]
-    np.testing.assert_array_equal(tf.random.uniform([3]).numpy(), expected_tf)
-    assert random.getstate() == py_before
 
 
 def fit_transform_tiny(generator):

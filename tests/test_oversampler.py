@@ -1,12 +1,11 @@
 """GANOversampler: imbalanced-learn's fit_resample contract, Pipeline use, bad input."""
 
-import random
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
-import tensorflow as tf
+from global_state import assert_global_generators_untouched
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
@@ -84,22 +83,10 @@ def test_same_seed_same_rows_whatever_the_global_generators():
 
 
 def test_fit_resample_leaves_the_global_generators_alone():
-    """NumPy's and Python's global generators as found; TensorFlow's global seed stream goes
-    on as if the sampler had not run."""
     X, y = data()
-    tf.random.set_seed(11)
-    expected_tf = tf.random.uniform([3]).numpy()
-    np.random.seed(11)
-    random.seed(11)
-    np_before, py_before = np.random.get_state(), random.getstate()
-    tf.random.set_seed(11)
-    tg.GANOversampler(**{**FAST, "epochs": 1, "steps_per_epoch": 2}).fit_resample(X, y)
-    np_after = np.random.get_state()
-    assert np_after[0] == np_before[0]
-    np.testing.assert_array_equal(np_after[1], np_before[1])
-    assert np_after[2:] == np_before[2:]
-    assert random.getstate() == py_before
-    np.testing.assert_array_equal(tf.random.uniform([3]).numpy(), expected_tf)
+    assert_global_generators_untouched(
+        lambda: tg.GANOversampler(**{**FAST, "epochs": 1, "steps_per_epoch": 2})
+        .fit_resample(X, y))
 
 
 def test_works_inside_an_imblearn_pipeline_and_clones():

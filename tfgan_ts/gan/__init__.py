@@ -2,7 +2,7 @@
 penalty, optimizer handling, DP-SGD (``gan.dp``). Written once, used by each model's
 ``train_step``. Names load on first use, so ``gan.dp``'s planning needs no TensorFlow."""
 
-import importlib
+from .._lazy import lazy_attributes
 
 _WHERE = {
     "DPConfig": "dp",
@@ -23,16 +23,6 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
-
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE, globals())
 
 __all__ = sorted(_WHERE)

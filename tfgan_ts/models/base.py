@@ -31,7 +31,7 @@ class GANModel(keras.Model):
 
     Subclasses set ``METRICS`` (names of the logged losses), ``OPTIMIZERS`` (attribute names
     of their optimizers, the first is the one Keras's ``compile`` gets), and implement
-    ``_optimizer_pairs`` and ``_build_networks``.
+    ``_optimizer_pairs`` and ``_make_networks`` (or override ``_build_networks``).
     """
 
     METRICS: tuple[str, ...] = ()
@@ -95,7 +95,10 @@ class GANModel(keras.Model):
 
     def _build_networks(self) -> None:
         """Create and build the networks if they are not yet (a no-op once built)."""
-        raise NotImplementedError
+        if not self._networks_ready:
+            self._make_networks()
+        if not self.built:
+            self.build()
 
     def _build_optimizers(self) -> None:
         """Optimizer slots created up front, not lazily inside the traced train step."""

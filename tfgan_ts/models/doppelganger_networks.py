@@ -78,12 +78,6 @@ class DoppelGANgerNetworks:
             self.attribute_discriminator([attr, derived])
         self.built = True
 
-    def _build_networks(self):
-        if not self._networks_ready:
-            self._make_networks()
-        if not self.built:
-            self.build()
-
     @property
     def generator_variables(self):
         nets = [self.attribute_generator, self.minmax_generator, self.feature_generator]

@@ -142,12 +142,6 @@ class TabularGAN(GANModel):
         self.discriminator(tf.zeros([1, self.pac * (self.data_dim + self.cond_dim)]))
         self.built = True
 
-    def _build_networks(self):
-        if not self._networks_ready:
-            self._make_networks()
-        if not self.built:
-            self.build()
-
     def _optimizer_pairs(self):
         return [(self.generator_optimizer, self.generator.trainable_variables),
                 (self.discriminator_optimizer, self.discriminator.trainable_variables)]

@@ -12,7 +12,7 @@ tf.data pipeline), ``step`` (the private gradient), ``accounting`` (epsilon, σ 
 ``ledger`` (a model's bookkeeping).
 """
 
-import importlib
+from ..._lazy import lazy_attributes
 
 # name -> module: loaded on first use, so that planning and accounting (config, plan,
 # accounting, ledger) work without TensorFlow; sampling and step import it
@@ -44,17 +44,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
-
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE, globals())
 
 __all__ = [
     "ASSUMPTIONS",
