@@ -194,19 +194,6 @@ def test_synthesize_with_dp_on_a_declared_schema(events, tmp_path, capsys):
     assert syn["vip"].dtype == bool
 
 
-def test_synthesize_prints_the_sigma_its_model_then_uses(events, tmp_path, capsys):
-    """The plan printed before training comes from the same ledger the model trains with."""
-    code = main([*columns(events, discrete="kind"), *DECLARED, *FAST, "--target-epsilon",
-                 "5", "--out", str(tmp_path / "syn.csv")])
-    assert code == 0
-    printed = capsys.readouterr().out
-    planned = float(re.search(r"sigma = ([0-9.]+) \(calibrated to epsilon <= 5\)", printed)[1])
-    metrics = {m["measure"]: m["value"] for m in
-               json.loads((tmp_path / "report.json").read_text())["metrics"]}
-    assert metrics["differential privacy: noise_multiplier"] == pytest.approx(planned, rel=1e-3)
-    assert metrics["differential privacy: epsilon"] == pytest.approx(5.0, rel=1e-3)
-
-
 def test_synthesize_with_dp_needs_a_declared_schema(events, tmp_path, capsys):
     out = str(tmp_path / "syn.csv")
     assert main([*columns(events), *FAST, "--noise-multiplier", "1.0", "--out", out]) == 2

@@ -86,12 +86,18 @@ def test_segments_compose_and_calibration_hits_the_target():
 
 
 def test_target_epsilon_training_ends_at_the_target():
-    model = tg.DoppelGANger(declared_spec(), sample_len=2, **TINY,
-                            dp=tg.DPConfig(target_epsilon=2.0, delta=1e-4))
+    config = tg.DPConfig(target_epsilon=2.0, delta=1e-4)
+    # what the CLI prints before training: a fresh ledger's plan for the same run
+    planned = dp.PrivacyLedger(config).preview(40, 8, epochs=2)
+    model = tg.DoppelGANger(declared_spec(), sample_len=2, **TINY, dp=config)
     model.fit(toy_frame(n=40), epochs=2, batch_size=8, verbose=0)
     eps, delta = model.privacy_spent()
     assert delta == 1e-4
     assert 1.99 < eps <= 2.0
+    report = model.privacy_report()
+    assert report["noise_multiplier"] == pytest.approx(planned["noise_multiplier"], rel=1e-6)
+    assert report["discriminator_steps"] == planned["discriminator_steps"]
+    assert eps == pytest.approx(planned["epsilon"], rel=1e-9)
 
 
 def test_default_delta():
