@@ -22,7 +22,7 @@ from .base import GANModel, check_positive_int
 from .doppelganger_dp import DPTraining, EpsilonLogger
 from .doppelganger_networks import DoppelGANgerNetworks
 from .sequence_generation import generate_batches
-from .sequence_pipeline import poisson_batches, poisson_shape, shuffled_batches
+from .sequence_pipeline import fixed_size_batches, poisson_batches, poisson_shape
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
@@ -232,7 +232,7 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         """
         x = self._training_data(x)
         if self.dp is None:
-            return shuffled_batches(x, self.variable_length, batch_size, shuffle,
+            return fixed_size_batches(x, self.variable_length, batch_size, shuffle,
                                     seed if seed is not None else self.seed)
         if seed is not None:
             raise ValueError("with dp the Poisson sampling is seeded from the operating "

@@ -40,8 +40,9 @@ class DPTraining:
         self.dp_steps = self.add_weight(
             shape=(), dtype="int64", initializer="zeros", trainable=False,
             aggregation="only_first_replica", name="dp_discriminator_steps")
-        self._ledger = _Box(dpsgd.PrivacyLedger(self.dp, dp_state,
-                                                counter=lambda: int(self.dp_steps.numpy())))
+        # a plain object: Keras tracks only variables, layers and containers
+        self._ledger = dpsgd.PrivacyLedger(self.dp, dp_state,
+                                           counter=lambda: int(self.dp_steps.numpy()))
         self._dp_runtime = None  # (clip, σ, expected batch) baked into the traced step
         self._dp_rng = _Box()
 
@@ -51,7 +52,7 @@ class DPTraining:
         if self.dp is None:
             raise ValueError("this model was trained without differential privacy: create it "
                              "with tg.DoppelGANger(..., dp=tg.DPConfig(...))")
-        return self._ledger.value
+        return self._ledger
 
     def _check_dp_precision(self):
         if self.dp is not None and keras.mixed_precision.dtype_policy().compute_dtype == "float16":

@@ -40,7 +40,7 @@ def training_arrays(data: SequenceData, variable_length: bool) -> dict:
             "features": real_steps(data, variable_length)}
 
 
-def shuffled_batches(data: SequenceData, variable_length: bool, batch_size, shuffle: bool,
+def fixed_size_batches(data: SequenceData, variable_length: bool, batch_size, shuffle: bool,
                      seed) -> tf.data.Dataset:
     """Fixed-size batches (the last partial batch of each pass left out; with shuffling a
     different one each epoch)."""
