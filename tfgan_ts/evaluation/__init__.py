@@ -48,6 +48,7 @@ from .fidelity import histogram_similarity, length_distribution, sequence_length
 from .imputation import imputation_scores
 from .prepared import PreparedFrame, prepare
 from .privacy import distance_to_closest_record, membership_inference_auc, record_vectors
+from .realism import detection_accuracy, marginal_checks, roughness
 from .report import Report, report
 from .splitting import train_test_split_sequences
 from .tabular import tabular_fidelity
@@ -78,6 +79,7 @@ __all__ = [
     "attribute_jsd",
     "autocorrelation",
     "correlation_difference",
+    "detection_accuracy",
     "discretize",
     "discriminative_score",
     "distance_to_closest_record",
@@ -86,6 +88,7 @@ __all__ = [
     "imputation_scores",
     "lagged_mutual_information",
     "length_distribution",
+    "marginal_checks",
     "membership_inference_auc",
     "mutual_information_difference",
     "mutual_information_matrix",
@@ -96,6 +99,7 @@ __all__ = [
     "quantile_edges",
     "record_vectors",
     "report",
+    "roughness",
     "sequence_attributes",
     "sequence_lengths",
     "sequence_matrix",

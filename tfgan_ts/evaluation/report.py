@@ -19,6 +19,7 @@ from .prepared import PreparedFrame, prepare
 SECTIONS = {
     "fidelity": "Fidelity: are the values distributed as in the real data?",
     "temporal": "Temporal structure: do the sequences move like the real ones?",
+    "realism": "Realism: roughness, fixed-position artifacts, marginals, a detector",
     "discriminative": "Discriminative score: can a classifier tell synthetic from real?",
     "utility": "Utility: does a forecaster trained on synthetic data work on real data?",
     "privacy": "Privacy: does the synthetic data copy real records?",
@@ -141,7 +142,8 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
             "delta": 1e-5, ...}`` from ``model.privacy_spent()``); None = trained without DP.
         holdout: real sequences NOT used in training; enables the utility (forecasting on
             them) and the holdout-based privacy measures.
-        discriminative, utility, figures: turn the slower parts off.
+        discriminative, utility, figures: turn the slower parts off (``discriminative``
+            covers the GRU score and the realism section's gradient-boosting detector).
         seed: seeds the classifier, forecaster, the privacy baseline and sampling.
         max_lag: ACF lags (default: max_length − 1, at most 168).
         discriminative_kwargs, utility_kwargs: settings passed on to
@@ -164,6 +166,7 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
     })
     sections.fidelity(rep, real, synthetic, spec)
     sections.temporal(rep, real, synthetic, spec, max_lag)
+    sections.realism(rep, real, synthetic, spec, seed, detector=discriminative)
     if discriminative:
         sections.discriminative(rep, real, synthetic, spec, seed, discriminative_kwargs or {})
     else:

@@ -136,6 +136,39 @@ def _codes(real: PreparedFrame, synthetic: PreparedFrame, spec, col) -> list[np.
     return out
 
 
+def realism(rep, real: PreparedFrame, synthetic: PreparedFrame, spec, seed: int,
+            detector: bool) -> None:
+    """Judges of another family than the GAN's critics: roughness ratios, the worst
+    per-position difference ratio, KS and range per feature, attribute shares, and (with
+    ``detector``) a gradient-boosting classifier on values and differences."""
+    from . import realism as judges
+
+    sec = "realism"
+    for row in judges.roughness(real, synthetic, spec).to_dict("records"):
+        c = row["column"]
+        rep.add(sec, "mean |Δ| ratio synthetic / real", row["diff_ratio"], c,
+                "1 = as rough as real; > 1 more jagged, < 1 smoother (aim: 0.85–1.15)")
+        rep.add(sec, "mean |Δ²| ratio synthetic / real", row["diff2_ratio"], c,
+                "second differences: jaggedness; 1 = as real")
+        rep.add(sec, "worst per-position |Δ| ratio", row["worst_position_ratio"], c,
+                f"at step {row['worst_position']}: largest of r and 1/r over steps, r = mean "
+                "|x_t − x_t−1| synthetic / real; high = an artifact at a fixed position "
+                "(e.g. where one LSTM cell hands over to the next)")
+    for row in judges.marginal_checks(real, synthetic, spec, seed).to_dict("records"):
+        reading = {"KS statistic": "two-sample KS of all step values; 0 = same distribution",
+                   "share outside the real range": "0 = every value within the real range",
+                   "total variation": "of the category shares per sequence; 0 = same; a "
+                   f"perfect sampler of the real shares scores about {row['noise_floor']:.3f}"
+                   " at this many synthetic sequences"}
+        rep.add(sec, row["measure"], row["value"], row["column"], reading[row["measure"]])
+    if detector:
+        res = judges.detection_accuracy(real, synthetic, spec, seed=seed)
+        rep.add(sec, "gradient-boosting detector accuracy", f"{res['accuracy']:.3f} ± "
+                f"{res['std']:.3f}", "", f"5-fold held-out accuracy telling real from synthetic "
+                f"by values, first differences and attributes ({res['n_per_class']} per class); "
+                "0.5 = cannot tell them apart, 1 = always can")
+
+
 def discriminative(rep, real: PreparedFrame, synthetic: PreparedFrame, spec, seed: int,
                    kwargs: dict) -> None:
     """TimeGAN's discriminative score (trains GRU classifiers: imports TensorFlow)."""

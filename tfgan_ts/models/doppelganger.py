@@ -67,6 +67,8 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         attribute_discriminator_units: int = 200,
         attribute_discriminator_layers: int = 5,
         use_attribute_discriminator: bool = True,
+        decoder_filters: int = 0,
+        critic_filters: int = 0,
         seed: int | None = None,
         weights_seed: int | None = None,
         dp=None,
@@ -88,9 +90,11 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             discriminator_units=discriminator_units, discriminator_layers=discriminator_layers,
             attribute_discriminator_units=attribute_discriminator_units,
             attribute_discriminator_layers=attribute_discriminator_layers,
+            decoder_filters=decoder_filters, critic_filters=critic_filters,
         )
         for name, value in sizes.items():
-            minimum = 0 if name.endswith("layers") and name != "lstm_layers" else 1
+            minimum = (0 if name.endswith(("layers", "filters")) and name != "lstm_layers"
+                       else 1)
             if not isinstance(value, (int, np.integer)) or value < minimum:
                 raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
         self.spec = spec

@@ -53,10 +53,11 @@ class DoppelGANgerNetworks:
         )
         self.feature_generator = FeatureGenerator(
             self.feature_blocks, T, self.sample_len, s["lstm_units"], s["lstm_layers"],
-            variable_length=self.variable_length, seed=seeds[2], name="feature_generator")
+            variable_length=self.variable_length, decoder_filters=s["decoder_filters"],
+            seed=seeds[2], name="feature_generator")
         self.discriminator = Discriminator(
-            s["discriminator_units"], s["discriminator_layers"], seed=seeds[3],
-            name="discriminator")
+            s["discriminator_units"], s["discriminator_layers"], s["critic_filters"],
+            seed=seeds[3], name="discriminator")
         self.has_attr_d = self.use_attribute_discriminator and (
             self.attribute_dim + self.derived_dim > 0)
         self.attribute_discriminator = (

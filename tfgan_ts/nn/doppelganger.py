@@ -50,7 +50,7 @@ class FeatureGenerator(keras.Model):
     ``variable_length`` is False)."""
 
     def __init__(self, blocks, max_length, sample_len, units=100, layers=1,
-                 variable_length=True, seed=None, **kwargs):
+                 variable_length=True, decoder_filters=0, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.variable_length = bool(variable_length)
         self.blocks = [tuple(b) for b in blocks] + ([(2, "softmax")] if variable_length else [])
@@ -63,8 +63,19 @@ class FeatureGenerator(keras.Model):
                                       recurrent_initializer=seeds.init("orthogonal"),
                                       seed=seeds.next())
                     for i in range(layers)]
-        self.out = keras.layers.Dense(self.sample_len * self.step_dim, name="logits",
+        self.decoder_filters = int(decoder_filters)
+        width = self.decoder_filters or self.step_dim
+        self.out = keras.layers.Dense(self.sample_len * width, name="logits",
                                       kernel_initializer=seeds.init())
+        # decoder_filters > 0: each cell emits `width` channels per step and two convolutions
+        # along time turn them into the step outputs; their kernels span cell boundaries, so
+        # one cell's last step and the next cell's first are made together
+        self.decoder = [
+            keras.layers.Conv1D(width, 5, padding="same", activation="relu", name="decoder_0",
+                                kernel_initializer=seeds.init()),
+            keras.layers.Conv1D(self.step_dim, 5, padding="same", name="decoder_1",
+                                kernel_initializer=seeds.init()),
+        ] if self.decoder_filters else []
         self.act = OutputActivation(self.blocks, name="activation")
 
     def call(self, inputs):
@@ -74,7 +85,10 @@ class FeatureGenerator(keras.Model):
         h = ops.concatenate([cond, noise], axis=-1)
         for rnn in self.rnn:
             h = rnn(h)
-        steps = ops.reshape(self.out(h), (-1, self.max_length, self.step_dim))
+        steps = ops.reshape(self.out(h), (-1, self.max_length, self.decoder_filters
+                                          or self.step_dim))
+        for conv in self.decoder:
+            steps = conv(steps)
         steps = self.act(steps)
         if not self.variable_length:
             return steps, ops.ones(ops.shape(steps)[:2], steps.dtype)
@@ -86,16 +100,31 @@ class FeatureGenerator(keras.Model):
 
 
 class Discriminator(keras.Model):
-    """Critic on [attributes, min/max, flattened steps with flags] → score."""
+    """Critic on [attributes, min/max, flattened steps with flags] → score.
 
-    def __init__(self, units=200, layers=5, seed=None, **kwargs):
+    ``conv_filters`` > 0 adds a local branch: convolutions along time over the steps and
+    their first differences, max- and mean-pooled, next to the flattened input (a patch
+    critic that sees jumps and jaggedness wherever they are)."""
+
+    def __init__(self, units=200, layers=5, conv_filters=0, seed=None, **kwargs):
         super().__init__(**kwargs)
         seeds = Seeds(seed)
         self.mlp = MLP(units, layers, seed=seeds.next(), name="mlp")
         self.out = keras.layers.Dense(1, name="score", kernel_initializer=seeds.init())
+        self.conv = [
+            keras.layers.Conv1D(int(conv_filters), 5, padding="same", name=f"local_{i}",
+                                activation=keras.activations.leaky_relu,
+                                kernel_initializer=seeds.init())
+            for i in range(2)] if conv_filters else []
 
     def call(self, parts):
         flat = [ops.reshape(p, (ops.shape(p)[0], -1)) for p in parts]
+        if self.conv and len(parts) > 2:
+            steps = parts[2]
+            h = ops.concatenate([steps[:, 1:], steps[:, 1:] - steps[:, :-1]], axis=-1)
+            for conv in self.conv:
+                h = conv(h)
+            flat += [ops.max(h, axis=1), ops.mean(h, axis=1)]
         return self.out(self.mlp(ops.concatenate(flat, axis=-1)))
 
 
