@@ -18,6 +18,7 @@ from ..gan import critic_loss, minimize
 from ..gan.losses import wasserstein_generator_loss
 from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
+from .attribute_table import AttributeTable, check_attribute_source
 from .base import GANModel, check_positive_int
 from .doppelganger_dp import DPTraining, EpsilonLogger
 from .doppelganger_networks import DoppelGANgerNetworks
@@ -38,6 +39,14 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         lstm_units/layers: the feature generator (1×100).
         discriminator_units/layers, attribute_discriminator_units/layers: critics (5×200).
         use_attribute_discriminator: the auxiliary critic on attributes (paper: on).
+        attribute_source: ``"generator"`` (the paper's attribute MLP) or ``"empirical"``:
+            attributes drawn from the training set's attribute combinations with their
+            frequencies (every attribute Discrete; not with ``dp``), and the feature
+            generator trained on the real combinations of each batch.
+        decoder_filters: > 0 replaces the per-cell dense output by ``decoder_filters``
+            channels per step and two convolutions along time that span cell boundaries.
+        critic_filters: > 0 adds a local convolutional branch over steps and their first
+            differences to the critic.
         seed: seeds the training noise (not the DP noise or sampling, which always come
             from the operating system).
         weights_seed: seeds the networks' initial weights (None: Keras's global generator).
@@ -67,12 +76,14 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         attribute_discriminator_units: int = 200,
         attribute_discriminator_layers: int = 5,
         use_attribute_discriminator: bool = True,
+        attribute_source: str = "generator",
         decoder_filters: int = 0,
         critic_filters: int = 0,
         seed: int | None = None,
         weights_seed: int | None = None,
         dp=None,
         dp_state: dict | None = None,
+        attribute_table: dict | None = None,
         **kwargs,
     ):
         super().__init__(seed=seed, weights_seed=weights_seed, **kwargs)
@@ -103,6 +114,9 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         self.use_attribute_discriminator = bool(use_attribute_discriminator)
         self._networks_ready = False
         self._init_dp(dp, dp_state)
+        self.attribute_source = check_attribute_source(attribute_source, spec, self.dp)
+        self.attribute_table = (AttributeTable.from_config(attribute_table)
+                                if attribute_table else None)
         if spec.fitted_:
             self._make_networks()
 
@@ -166,13 +180,14 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         real_s = tf.cast(data["features"], self.compute_dtype)
         batch = tf.shape(real_s)[0]
         real = [real_a, real_d, real_s]
+        cond = real_a if self.attribute_source == "empirical" else None
         g_tape = tf.GradientTape(watch_accessed_variables=False)
         with g_tape:
             g_tape.watch([v.value for v in self.generator_variables])
-            shared = list(self._forward(*self._noise(batch))[:3])
+            shared = list(self._forward(*self._noise(batch), attributes=cond)[:3])
         for r in range(self.d_rounds):
             fake = ([tf.stop_gradient(t) for t in shared] if r == 0
-                    else list(self._forward(*self._noise(batch))[:3]))
+                    else list(self._forward(*self._noise(batch), attributes=cond)[:3]))
             alpha = keras.random.uniform((batch,), seed=self.seed_generator)
 
             def main_loss(real=real, fake=fake, alpha=alpha):
@@ -196,7 +211,7 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             else:
                 attr_gp = attr_d_loss = tf.constant(0.0)
 
-        g_loss = self._generator_steps(batch, shared=(g_tape, shared))
+        g_loss = self._generator_steps(batch, shared=(g_tape, shared), cond=cond)
         return self._update_metrics(dict(d_loss=d_loss, attr_d_loss=attr_d_loss, g_loss=g_loss,
                                          gp=gp, attr_gp=attr_gp, wasserstein=-w_loss))
 
@@ -207,10 +222,11 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
                 self.attribute_discriminator([fake_a, fake_d]))
         return loss
 
-    def _generator_steps(self, batch, shared=None):
-        """g_rounds generator updates (no real data: post-processing). ``shared``: (tape,
-        generated parts) of a generator pass already taken with the current weights, which
-        the first update reuses; the others draw fresh noise."""
+    def _generator_steps(self, batch, shared=None, cond=None):
+        """g_rounds generator updates (no real data but ``cond``, the batch's attributes
+        with ``attribute_source="empirical"``). ``shared``: (tape, generated parts) of a
+        generator pass already taken with the current weights, which the first update
+        reuses; the others draw fresh noise."""
         for r in range(self.g_rounds):
             if r == 0 and shared is not None:
                 tape, parts = shared
@@ -220,7 +236,8 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             else:
                 g_loss = minimize(
                     self.generator_optimizer,
-                    lambda: self._generator_loss(*self._forward(*self._noise(batch))[:3]),
+                    lambda: self._generator_loss(
+                        *self._forward(*self._noise(batch), attributes=cond)[:3]),
                     self.generator_variables)
         return g_loss
 
@@ -263,6 +280,8 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         self.spec.check_layout(x)
         if len(x) == 0:
             raise ValueError("there are no sequences to train on")
+        if self.attribute_source == "empirical" and self.attribute_dim:
+            self.attribute_table = AttributeTable.from_encoded(x.attributes)
         return x
 
     def fit(self, x=None, epochs: int = 1, batch_size: int | None = None, shuffle: bool = True,
@@ -315,6 +334,12 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         seed = self._generation_seed(seed)
+        if cond is None and self.attribute_source == "empirical" and self.attribute_dim:
+            if self.attribute_table is None:
+                raise ValueError("attribute_source='empirical' draws from the attribute rows "
+                                 "seen in fit; fit on a DataFrame, SequenceData or a dataset "
+                                 "from model.make_dataset first")
+            cond = self.attribute_table.sample(int(n), seed=[seed, 1])
         fn = self._cached_function(cond is not None, lambda: tf.function(
             self._generation_pass, reduce_retracing=True))
         attr, derived, steps, mask = generate_batches(fn, n, seed, batch_size, cond)
@@ -347,6 +372,9 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             "spec": self.spec.get_config(),
             **self.sizes,
             "use_attribute_discriminator": self.use_attribute_discriminator,
+            "attribute_source": self.attribute_source,
+            "attribute_table": (self.attribute_table.get_config()
+                                if self.attribute_table is not None else None),
             **super().get_config(),
             **self._dp_config(),
         }

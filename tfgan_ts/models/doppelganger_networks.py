@@ -45,7 +45,7 @@ class DoppelGANgerNetworks:
         self.attribute_generator = (
             AttributeGenerator(self.attr_blocks, s["attribute_units"], s["attribute_layers"],
                                seed=seeds[0], name="attribute_generator")
-            if self.attribute_dim else None
+            if self.attribute_dim and self.attribute_source == "generator" else None
         )
         self.minmax_generator = (
             MinMaxGenerator(self.derived_blocks, s["minmax_units"], s["minmax_layers"],
@@ -73,7 +73,9 @@ class DoppelGANgerNetworks:
             raise ValueError(
                 "the model's spec is not fitted yet: call model.fit(df) or fit the spec first")
         z = self._noise(2, seed=0)
-        attr, derived, steps, _ = self._forward(*z)
+        given = (tf.zeros([2, self.attribute_dim], self.compute_dtype)
+                 if self.attribute_generator is None else None)
+        attr, derived, steps, _ = self._forward(*z, attributes=given)
         self.discriminator([attr, derived, steps])
         if self.has_attr_d:
             self.attribute_discriminator([attr, derived])
