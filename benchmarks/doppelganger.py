@@ -12,7 +12,8 @@ Trains ``tg.DoppelGANger`` (paper sizes by default) on a bundled data set, then 
     ``weekday``, ``month``, ``holiday`` (one value per window);
   - bank: length distribution (Wasserstein, KS, means), histogram similarity of ``amount``,
     ``balance``, ``type``, ``operation``, ``k_symbol`` and the attribute ``frequency``, ACF of
-    ``amount`` over lags 1..50 (as far as the lengths allow).
+    ``amount`` over lags 1..50 (as far as the lengths allow), and the bookkeeping share (rows
+    whose balance is the previous balance ± amount) of real and generated accounts.
 
 With ``--noise-multiplier`` or ``--target-epsilon`` the critics train with DP-SGD (traffic
 uses the declared public schema) and the table adds epsilon, σ and the steps accounted.
@@ -192,7 +193,36 @@ def quality(dataset: str, real: pd.DataFrame, syn: pd.DataFrame, spec) -> dict:
         out["lengths"] = length_distribution(sequence_lengths(real, spec),
                                              sequence_lengths(syn, spec))
         out["acf"] = _acf_block(real, syn, spec, "amount", BANK_ACF_LAGS)
+        out["bookkeeping"] = bookkeeping(real, syn, spec)
     return out
+
+
+# --------------------------------------------------------------------------- bookkeeping (bank)
+
+
+def bookkeeping(real: pd.DataFrame, syn: pd.DataFrame, spec) -> dict:
+    """Share of rows, after each account's first, whose balance is the previous balance ±
+    amount (+ for credits, − for withdrawals): exactly and within 0.1 CZK (the data's
+    rounding). Generated rows in the order written; real rows in the order the spec reads
+    them (same-day rows put in the order the balance chains in, when it declares that)."""
+    from tfgan_ts.datasets.bank import BALANCE_SIGNS
+
+    def shares(frame: pd.DataFrame) -> dict:
+        sign = frame["type"].map(BALANCE_SIGNS).to_numpy(np.float64)
+        previous = frame.groupby("account_id", sort=False)["balance"].shift().to_numpy()
+        error = np.abs(frame["balance"].to_numpy() - previous - sign * frame["amount"].to_numpy())
+        error = error[~np.isnan(previous)]
+        return {"rows": int(len(error)), "exact": float(np.mean(error < 1e-6)),
+                "within_0.1": float(np.mean(error < 0.1 + 1e-6))}
+
+    return {"real": shares(real.iloc[spec.sequence_order(real).order]), "synthetic": shares(syn)}
+
+
+def bookkeeping_rows(book: dict) -> list[tuple[str, str]]:
+    """The bookkeeping shares as Markdown table rows, real / synthetic."""
+    return [(f"bookkeeping: balance = previous ± amount, {label}, real / synthetic",
+             f"{book['real'][key]:.3f} / {book['synthetic'][key]:.3f}")
+            for key, label in (("exact", "exactly"), ("within_0.1", "within 0.1 CZK"))]
 
 
 # --------------------------------------------------------------------------- timing
@@ -271,6 +301,8 @@ def markdown(result: dict) -> str:
             ("length: Wasserstein", fmt(ln["wasserstein"])),
             ("length: KS statistic (p)", f"{ln['ks_statistic']:.3f} ({ln['ks_pvalue']:.2g})"),
         ]
+    if "bookkeeping" in q:
+        rows += bookkeeping_rows(q["bookkeeping"])
     for name, value in q["histogram_similarity"].items():
         rows.append((f"histogram similarity: {name}", fmt(value)))
     for name, value in q["attribute_similarity"].items():

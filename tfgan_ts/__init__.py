@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from .estimators import GANImputer, GANOversampler, LSTMForecaster
     from .gan.dp import DPConfig
     from .models import DoppelGANger, ImputationGAN, TabularGAN
+    from .running_total import RunningTotal
     from .runtime import configure_threads
     from .sequence_data import SequenceData
     from .spec import SequenceSpec
@@ -46,6 +47,7 @@ _LAZY = {
     "DoppelGANger": ".models",
     "ImputationGAN": ".models",
     "TabularGAN": ".models",
+    "RunningTotal": ".running_total",
     "configure_threads": ".runtime",
     "SequenceData": ".sequence_data",
     "SequenceSpec": ".spec",
@@ -63,6 +65,7 @@ __all__ = [
     "Discrete",
     "LSTMForecaster",
     "Output",
+    "RunningTotal",
     "SequenceData",
     "SequenceSpec",
     "TabularGAN",

@@ -1,8 +1,9 @@
 """What every column type shares: network output blocks, value and dtype helpers, the base class.
 
 The concrete types (``Continuous``, ``Discrete`` in :mod:`tfgan_ts.columns`, ``Binned`` in
-:mod:`tfgan_ts.binned_column`) build on :class:`Column`, which keeps the fitted state as plain
-JSON-able values so a model file can carry it (no pickle).
+:mod:`tfgan_ts.binned_column`, ``RunningTotal`` in :mod:`tfgan_ts.running_total`) build on
+:class:`Column`, which keeps the fitted state as plain JSON-able values so a model file can
+carry it (no pickle).
 """
 
 from __future__ import annotations
@@ -111,16 +112,16 @@ class Column:
     @classmethod
     def from_config(cls, config: dict) -> Column:
         """Rebuild a column (fitted state included) from :meth:`get_config`'s output."""
-        # the concrete types live in .columns, which imports this module
+        # the concrete types live in .columns and .running_total, which import this module
         from .columns import COLUMN_TYPES
+        from .running_total import RunningTotal
 
+        types = {**COLUMN_TYPES, "RunningTotal": RunningTotal}
         config = dict(config)
         kind = config.pop("type")
-        klass = COLUMN_TYPES.get(kind)
+        klass = types.get(kind)
         if klass is None:
-            raise ValueError(
-                f"unknown column type {kind!r}; expected one of {sorted(COLUMN_TYPES)}"
-            )
+            raise ValueError(f"unknown column type {kind!r}; expected one of {sorted(types)}")
         fitted = config.pop("fitted", None)
         col = klass(**config)
         if fitted is not None:

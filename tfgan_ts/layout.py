@@ -11,6 +11,7 @@ row's example index and step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -152,13 +153,16 @@ def detect_format(df: pd.DataFrame, format: str, example_id: str, time: str | No
     return "long"
 
 
-def long_frame(df: pd.DataFrame, example_id: str, time: str | None,
-               names: list[str]) -> OrderedFrame:
+def long_frame(df: pd.DataFrame, example_id: str, time: str | None, names: list[str],
+               arrange: Callable[[pd.DataFrame, SequenceOrder], SequenceOrder] | None = None,
+               ) -> OrderedFrame:
     """The spec's columns of a long frame (id, time, attribute and feature ``names``), sorted
-    by :func:`sequence_order`."""
+    by :func:`sequence_order`, then by ``arrange`` when given (it may reorder rows within an
+    example, e.g. rows sharing a time)."""
     needed = [example_id] + ([time] if time else []) + list(names)
     check_columns(df, needed, "long")
-    order, ex, pos, lengths, ids = sequence_order(df, example_id, time)
+    seq = sequence_order(df, example_id, time)
+    order, ex, pos, lengths, ids = seq if arrange is None else arrange(df, seq)
     if len(df.columns) > len(needed):
         df = df[needed]  # other columns are never read: leave them out of the copy
     if np.array_equal(order, np.arange(len(order))):

@@ -13,8 +13,9 @@ class SequenceData:
 
     attributes:          [n, A]     encoded static attributes (one-hot / scaled)
     derived_attributes:  [n, D]     attributes the spec derives per example: the midpoint and
-                                    half-range of each auto-normalized feature and the start
+                                    half-range of each auto-normalized feature, the start
                                     time of event-time sequences (DoppelGANger's "min/max")
+                                    and the opening of a declared running total
     features:            [n, T, F]  encoded features, zero after each sequence's end
     gen_flags:           [n, T]     1 while the sequence goes on, 0 after its end
     lengths:             [n]        number of valid steps per example

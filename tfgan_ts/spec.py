@@ -9,11 +9,14 @@ per example, one column per step, single feature), to a :class:`SequenceData` an
   example, with the example's midpoint and half-range kept as derived attributes;
 * the time column is either a shared grid (every example is a prefix of the same time values,
   as in fixed windows) or, for event-time data with irregular timestamps, an inter-arrival
-  feature plus a start-time derived attribute, so generated sequences get timestamps back.
+  feature plus a start-time derived attribute, so generated sequences get timestamps back;
+* a declared running total (:class:`tfgan_ts.running_total.RunningTotal`, e.g. a balance) is
+  not generated: its opening is a derived attribute and it is rebuilt from the amounts.
 
 This module holds the declaration and fit / transform / inverse_transform; the layouts and
 row order are in :mod:`tfgan_ts.layout`, the time column in :mod:`tfgan_ts.time_codec`, the
-per-example scaling in :mod:`tfgan_ts.auto_normalize` and the checks in
+per-example scaling in :mod:`tfgan_ts.auto_normalize`, the running total in
+:mod:`tfgan_ts.running_total` and :mod:`tfgan_ts.relation_order`, and the checks in
 :mod:`tfgan_ts.spec_checks`. Fitted state is JSON (``get_config`` / ``from_config``); nothing
 is pickled.
 """
@@ -40,6 +43,8 @@ from .layout import (
     wide_frame,
     wide_step_labels,
 )
+from .relation_order import order_ties
+from .running_total import check_running_totals
 from .sequence_data import SequenceData
 from .spec_state import SequenceSpecState
 from .time_codec import TimeCodec
@@ -58,7 +63,8 @@ class SequenceSpec(SequenceSpecState):
         time: column ordering the steps within an example (int, float, datetime or, for a
             shared grid, strings); None when row order is the step order.
         attributes: static columns (one value per example), Continuous/Discrete/Binned.
-        features: columns that vary along the sequence.
+        features: columns that vary along the sequence (at most one of them a
+            ``RunningTotal`` of two others).
         max_length: pad sequences to this many steps (default: the longest fitted example).
         auto_normalize: scale each continuous feature within its own example and keep the
             midpoint and half-range as derived attributes (DoppelGANger); True by default.
@@ -80,6 +86,7 @@ class SequenceSpec(SequenceSpecState):
         features = list(features)
         checks.check_declaration(example_id, time, attributes, features, max_length,
                                  time_encoding)
+        check_running_totals(attributes, features)
         self.example_id = example_id
         self.time = time
         self.attributes = [c.copy() for c in attributes]
@@ -115,6 +122,10 @@ class SequenceSpec(SequenceSpecState):
             col.fit(attr_frame[col.name])
         for col in self.features:
             col.fit(frame[col.name])
+        total = self._running_total()
+        if total is not None:
+            sign_col = next(c for c in self.features if c.name == total.sign_by)
+            total.fit_relation(frame, prep.pos, sign_col)
         if prep.fmt == "wide":
             time_dtype = None if self.time is None else str(frame[self.time].dtype)
             codec = TimeCodec.fit_wide(self.time, prep.wide_labels, self.time_encoding,
@@ -154,6 +165,10 @@ class SequenceSpec(SequenceSpecState):
             start, delta = self._time_codec().gaps(frame[self.time], pos)
             derived.append(self.time_start_.encode(pd.Series(start)))
             feature_values[self.time_delta_.name] = pd.Series(delta)
+        total = self._running_total()
+        rounding = None if total is None else total.rounding_values(frame, pos)
+        if rounding is not None:
+            feature_values[total.rounding_.name] = rounding
 
         auto = {c.name for c in self._auto_features()}
         blocks = []
@@ -173,6 +188,8 @@ class SequenceSpec(SequenceSpecState):
             out[ex, pos] = block
             blocks.append(out)
         features = np.concatenate(blocks, axis=2)
+        if total is not None:
+            derived.append(total.encode_opening(frame, pos))
         derived_attributes = (
             np.concatenate(derived, axis=1) if derived else np.zeros((n, 0), np.float32)
         )
@@ -223,6 +240,7 @@ class SequenceSpec(SequenceSpecState):
         for col in self._auto_features():
             scales[col.name] = (d[:, offset], d[:, offset + 1])
             offset += 2
+        opening = d[:, offset:offset + 1]  # a running total's, when there is one
 
         row_values = {}
         offset = 0
@@ -240,6 +258,16 @@ class SequenceSpec(SequenceSpecState):
                 row_values[col.name] = col.from_unit(block[:, 0])
             else:
                 row_values[col.name] = col.decode(block, rng)
+        total = self._running_total()
+        if total is not None:
+            of = next(c for c in self.features if c.name == total.of)
+            signs = total.row_signs(row_values[total.sign_by])
+            amount = np.asarray(row_values[total.of], dtype=np.float64)
+            rounding = None if total.rounding_ is None else \
+                np.asarray(row_values[total.rounding_.name], dtype=np.float64)
+            row_values[total.name], amount = total.rebuild(opening, amount, signs, rounding,
+                                                           ex, pos)
+            row_values[total.of] = of.restore(amount)
 
         ids = decode_ids(data.example_ids, n, self.id_dtype_, self.example_id)
         if fmt == "wide":
@@ -282,8 +310,18 @@ class SequenceSpec(SequenceSpecState):
         (stable, so rows sharing a timestamp keep their order; row order without a time
         column). Returns (row positions in order, example index and step of each ordered
         row, lengths, example ids) as a :class:`SequenceOrder`. Only the id and time columns
-        are read."""
-        return sequence_order(df, self.example_id, self.time)
+        are read, and the three columns of a running total when ``df`` has them: rows sharing
+        a time are then put in the order that makes it chain (ValueError where none does)."""
+        return self._arrange(df, sequence_order(df, self.example_id, self.time))
+
+    def _arrange(self, df: pd.DataFrame, seq: SequenceOrder) -> SequenceOrder:
+        """``seq`` with same-time rows in the order a declared running total chains in
+        (unchanged when ``df`` lacks one of its columns: nothing to read the order from)."""
+        total = self._running_total()
+        if total is None or any(c not in df.columns for c in (total.name, total.of,
+                                                              total.sign_by)):
+            return seq
+        return order_ties(df, seq, total, self.example_id, self.time)
 
     def check_layout(self, data: SequenceData, name: str = "SequenceData") -> None:
         """ValueError unless ``data`` has this spec's widths and max_length (``name`` says
@@ -310,7 +348,7 @@ class SequenceSpec(SequenceSpecState):
                               [c.name for c in self.attributes], self.features[0].name,
                               fitted_labels)
         else:
-            prep = long_frame(df, self.example_id, self.time, self.names)
+            prep = long_frame(df, self.example_id, self.time, self.names, self._arrange)
         checks.check_finite(prep.frame, self.attributes + self.features, prep, self.time)
         checks.check_constant_attributes(prep, self.attributes, self.example_id)
         return prep

@@ -16,6 +16,7 @@ import pandas as pd
 from .binned_column import Binned
 from .column_base import Column, Output
 from .columns import Continuous, Discrete
+from .running_total import RunningTotal
 from .time_codec import TimeCodec
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 def _describe(col: Column) -> str:
     """The fitted facts of a column in a few words, for :meth:`SequenceSpecState.summary`."""
+    if isinstance(col, RunningTotal):
+        return col.describe()
     if isinstance(col, Continuous):
         return f"{col.min_:g}..{col.max_:g} ({col.normalization})"
     if isinstance(col, Discrete):
@@ -69,19 +72,25 @@ class SequenceSpecState:
         """Names of the declared attribute and feature columns, in that order."""
         return [c.name for c in self.attributes + self.features]
 
+    def _running_total(self) -> RunningTotal | None:
+        """The declared running total (a feature rebuilt, not generated), if any."""
+        return next((f for f in self.features if isinstance(f, RunningTotal)), None)
+
     def _auto_features(self) -> list[Continuous]:
         """Continuous features (the inter-arrival one included) that are auto-normalized."""
         if not self.auto_normalize:
             return []
-        cols = [f for f in self.features if isinstance(f, Continuous)]
-        if self.time_delta_ is not None:
-            cols.append(self.time_delta_)
-        return cols
+        return [f for f in self._feature_columns() if isinstance(f, Continuous)]
 
     def _feature_columns(self) -> list[Column]:
-        cols = list(self.features)
+        """The generated features: the declared ones but a running total, then the
+        inter-arrival gap and the running total's rounding residual."""
+        cols = [f for f in self.features if not isinstance(f, RunningTotal)]
         if self.time_delta_ is not None:
             cols.append(self.time_delta_)
+        total = self._running_total()
+        if total is not None and total.rounding_ is not None:
+            cols.append(total.rounding_)
         return cols
 
     def attribute_outputs(self) -> list[Output]:
@@ -91,7 +100,7 @@ class SequenceSpecState:
 
     def derived_outputs(self) -> list[Output]:
         """Output blocks of the min/max generator: start time, then midpoint and half-range
-        of each auto-normalized feature."""
+        of each auto-normalized feature, then a running total's opening."""
         self._require_fitted()
         outs = []
         if self.time_start_ is not None:
@@ -99,6 +108,9 @@ class SequenceSpecState:
         for col in self._auto_features():
             outs.append(Output(f"{col.name}__mid", 1, col.activation))
             outs.append(Output(f"{col.name}__half", 1, col.activation))
+        total = self._running_total()
+        if total is not None:
+            outs += total.opening_.outputs()
         return outs
 
     def feature_outputs(self) -> list[Output]:
@@ -113,7 +125,8 @@ class SequenceSpecState:
 
     @property
     def derived_dim(self) -> int:
-        """Width of the derived attributes (start time, midpoints and half-ranges)."""
+        """Width of the derived attributes (start time, midpoints and half-ranges,
+        opening)."""
         return sum(o.dim for o in self.derived_outputs())
 
     @property
@@ -167,6 +180,10 @@ class SequenceSpecState:
             for col in cols:
                 rows.append({"role": role, "column": col.name, "type": type(col).__name__,
                              "width": col.dim, "fitted": _describe(col)})
+        total = self._running_total()
+        if total is not None:  # rebuilt from the opening and the amounts: width 0
+            rows.append({"role": "feature", "column": total.name, "type": "RunningTotal",
+                         "width": total.dim, "fitted": _describe(total)})
         for o in self.derived_outputs():
             rows.append({"role": "derived", "column": o.name, "type": "Continuous",
                          "width": o.dim, "fitted": o.activation})
