@@ -2,7 +2,9 @@
 
 One network is built, compiled and traced once per score; every repeat starts it afresh
 (new seeded weights, the optimizer back to its initial state), which trains exactly as a new
-network would without tracing and compiling the same graph again. Imports TensorFlow.
+network would without tracing and compiling the same graph again. Each repeat trains until
+its validation loss stops improving (early stopping) and keeps its best epoch's weights.
+Imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -81,27 +83,58 @@ class SequenceClassifier:
     def _inputs(self, x: np.ndarray, mask: np.ndarray) -> tuple:
         return (x, mask) if self.masked else (x,)
 
-    def train(self, repeat: int, x: np.ndarray, mask: np.ndarray, y: np.ndarray, epochs: int,
-              batch_size: int) -> None:
-        """Start afresh (repeat's weights, initial optimizer state) and fit ``epochs`` epochs of
-        shuffled batches, the order drawn from the repeat's sub-seed."""
+    def train(self, repeat: int, fit: tuple[np.ndarray, ...], validation: tuple[np.ndarray, ...],
+              epochs: int, batch_size: int, patience: int) -> int:
+        """Start afresh (repeat's weights, initial optimizer state) and fit shuffled batches of
+        ``fit`` (``(x, mask, y)``, the order drawn from the repeat's sub-seed) for at most
+        ``epochs`` epochs, stopping once the loss on ``validation`` (same form) has not improved
+        for ``patience`` epochs; the weights of the epoch with the lowest validation loss are
+        restored. Returns the number of epochs run."""
         if repeat > 0:
             self.model.set_weights(self._network(repeat).get_weights())
             for variable, value in zip(self.model.optimizer.variables, self._initial_optimizer,
                                        strict=True):
                 variable.assign(value)
         (order_seed,) = sub_seeds(self.seed, 2 * repeat + 1, 1)
-        arrays = (*self._inputs(x, mask), y)
-        batches = shuffled_batches(arrays, batch_size, epochs, order_seed)
+        x, mask, y = fit
+        batches = shuffled_batches((*self._inputs(x, mask), y), batch_size, epochs, order_seed)
         batches = batches.map(lambda *t: (self._structure(t[:-1]), t[-1]))
-        self.model.fit(batches, epochs=epochs, steps_per_epoch=math.ceil(len(y) / batch_size),
-                       shuffle=False, verbose=0)  # the batches are shuffled already
+        stop = _EarlyStopping(lambda: self.loss(*validation), patience)
+        history = self.model.fit(batches, epochs=epochs,
+                                 steps_per_epoch=math.ceil(len(y) / batch_size),
+                                 callbacks=[stop], shuffle=False,
+                                 verbose=0)  # the batches are shuffled already
+        return len(history.history["loss"])
 
-    def accuracy(self, x: np.ndarray, mask: np.ndarray, y: np.ndarray) -> float:
-        """Share of sequences whose probability of "real" is on the right side of 0.5."""
-        p = np.concatenate([
+    def probabilities(self, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Each sequence's predicted probability of "real"."""
+        return np.concatenate([
             np.asarray(self._forward(*self._inputs(x[i:i + _PREDICT_CHUNK],
                                                    mask[i:i + _PREDICT_CHUNK])))
             for i in range(0, len(x), _PREDICT_CHUNK)
         ])
-        return float(np.mean((p > 0.5) == (y == 1.0)))
+
+    def accuracy(self, x: np.ndarray, mask: np.ndarray, y: np.ndarray) -> float:
+        """Share of sequences whose probability of "real" is on the right side of 0.5."""
+        return float(np.mean((self.probabilities(x, mask) > 0.5) == (y == 1.0)))
+
+    def loss(self, x: np.ndarray, mask: np.ndarray, y: np.ndarray) -> float:
+        """Binary cross-entropy (probabilities clipped as Keras clips them)."""
+        eps = keras.config.epsilon()
+        p = np.clip(self.probabilities(x, mask).astype(np.float64), eps, 1.0 - eps)
+        return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
+
+
+class _EarlyStopping(keras.callbacks.EarlyStopping):
+    """Keras' early stopping on a validation loss computed by ``validation_loss()`` after each
+    epoch (the classifier's traced forward pass) rather than by ``fit``'s own evaluation, which
+    would compile a second XLA program for every score; the best epoch's weights are restored
+    when training ends."""
+
+    def __init__(self, validation_loss, patience: int) -> None:
+        super().__init__(monitor="val_loss", mode="min", patience=int(patience),
+                         restore_best_weights=True)
+        self._validation_loss = validation_loss
+
+    def get_monitor_value(self, logs):  # noqa: ARG002 (Keras' signature)
+        return self._validation_loss()
