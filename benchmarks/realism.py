@@ -182,7 +182,7 @@ def judge_one(real, synthetic, spec, seed: int, gru: bool) -> dict:
 def judge(args, work: Path) -> None:
     rows = []
     splits = {}
-    for meta_path in sorted(work.glob("*_s*.json")):
+    for meta_path in sorted(work.glob("*_s[0-9].json")):
         meta = json.loads(meta_path.read_text())
         if "side" not in meta or not meta_path.with_suffix(".parquet").exists():
             continue
@@ -190,15 +190,18 @@ def judge(args, work: Path) -> None:
         if seed not in splits:
             splits[seed] = split(seed)
             _, spec, train, holdout = splits[seed]
-            t0 = time.perf_counter()
-            rows.append({"run": "real holdout", "seed": seed,
-                         **judge_one(train, holdout, spec, seed, args.gru)})
-            print(f"real vs real s{seed}: {time.perf_counter() - t0:.0f} s", flush=True)
+            cache = work / f"real-holdout_s{seed}.judged.json"
+            if not cache.exists():
+                cache.write_text(json.dumps(judge_one(train, holdout, spec, seed, args.gru)))
+            rows.append({"run": "real holdout", "seed": seed, **json.loads(cache.read_text())})
         _, spec, train, _ = splits[seed]
-        syn = pd.read_parquet(meta_path.with_suffix(".parquet"))
+        cache = meta_path.with_name(meta_path.stem + ".judged.json")
+        if not cache.exists() or cache.stat().st_mtime < meta_path.stat().st_mtime:
+            syn = pd.read_parquet(meta_path.with_suffix(".parquet"))
+            cache.write_text(json.dumps(judge_one(train, syn, spec, seed, args.gru)))
         rows.append({"run": f"{meta['side']}-{meta['tag']}", "seed": seed,
                      "s/epoch": meta.get("seconds_per_epoch"),
-                     **judge_one(train, syn, spec, seed, args.gru)})
+                     **json.loads(cache.read_text())})
         print(meta_path.stem, {k: round(v, 3) if isinstance(v, float) else v
                                for k, v in rows[-1].items()}, flush=True)
     table = pd.DataFrame(rows).sort_values(["run", "seed"])

@@ -184,7 +184,9 @@ def discriminative(rep, real: PreparedFrame, synthetic: PreparedFrame, spec, see
             f"{res['n_test']} test sequences")
     rep.add("discriminative", "classifier accuracy on its training split (mean)",
             float(np.mean(res["train_accuracies"])), "",
-            "near 0.5 here means the classifier did not learn, not that the data are good")
+            "near 0.5 here means the classifier did not learn, not that the data are good; "
+            f"early stopping ended training after {min(res['epochs_trained'])}–"
+            f"{max(res['epochs_trained'])} epochs")
 
 
 def utility(rep, frames: tuple[PreparedFrame, ...], spec, seed: int, kwargs: dict) -> None:
