@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from ..gan import critic_loss, minimize
+from ..gan import critic_loss, minimize, update_average
 from ..gan.losses import wasserstein_generator_loss
 from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
@@ -47,6 +47,9 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             channels per step and two convolutions along time that span cell boundaries.
         critic_filters: > 0 adds a local convolutional branch over steps and their first
             differences to the critic.
+        generator_average: momentum of the exponential moving average of the generator's
+            weights that ``fit`` leaves the generator with (sampling from averaged weights
+            gives smoother, less noisy sequences; 0 = the last step's weights, as the paper).
         seed: seeds the training noise (not the DP noise or sampling, which always come
             from the operating system).
         weights_seed: seeds the networks' initial weights (None: Keras's global generator).
@@ -79,6 +82,7 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         attribute_source: str = "generator",
         decoder_filters: int = 0,
         critic_filters: int = 0,
+        generator_average: float = 0.999,
         seed: int | None = None,
         weights_seed: int | None = None,
         dp=None,
@@ -115,6 +119,10 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         self._networks_ready = False
         self._init_dp(dp, dp_state)
         self.attribute_source = check_attribute_source(attribute_source, spec, self.dp)
+        if not isinstance(generator_average, (int, float)) or not 0 <= generator_average < 1:
+            raise ValueError("generator_average must be a momentum in [0, 1) (0: off), got "
+                             f"{generator_average!r}")
+        self.generator_average = float(generator_average)
         self.attribute_table = (AttributeTable.from_config(attribute_table)
                                 if attribute_table else None)
         if spec.fitted_:
@@ -146,6 +154,7 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         multi-replica strategy, where Keras's multi-step loop fails); ``jit_compile`` (XLA) is
         off because on CPUs it was not faster and compiles for ~15 s (benchmarks/RESULTS.md).
         """
+        self._check_generator_optimizer(generator_optimizer)
         check_positive_int("d_rounds", d_rounds)
         check_positive_int("g_rounds", g_rounds)
         if steps_per_execution is not None:
@@ -239,6 +248,9 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
                     lambda: self._generator_loss(
                         *self._forward(*self._noise(batch), attributes=cond)[:3]),
                     self.generator_variables)
+        if self.generator_average:
+            update_average(self._generator_averages, self.generator_variables,
+                           self.generator_average)
         return g_loss
 
     # ------------------------------------------------------------------ data ---------
@@ -303,15 +315,19 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         self._ensure_ready()
         kwargs.setdefault("shuffle", False)  # the dataset is shuffled already
         if self.dp is None:
-            return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
-                               **kwargs)
+            history = super().fit(dataset, epochs=epochs, callbacks=callbacks,
+                                  verbose=verbose, **kwargs)
+            self._use_averaged_generator()
+            return history
         self._dp_begin(poisson_shape(dataset), epochs, kwargs.get("steps_per_epoch"))
         callbacks = [EpsilonLogger(), *(callbacks or [])]
         try:
-            return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
-                               **kwargs)
+            history = super().fit(dataset, epochs=epochs, callbacks=callbacks,
+                                  verbose=verbose, **kwargs)
         finally:
             self.ledger.close()
+        self._use_averaged_generator()
+        return history
 
     # ------------------------------------------------------------------ generation ---
     def generate_arrays(self, n: int | None = None, attributes=None, seed=None,
@@ -373,6 +389,7 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             **self.sizes,
             "use_attribute_discriminator": self.use_attribute_discriminator,
             "attribute_source": self.attribute_source,
+            "generator_average": self.generator_average,
             "attribute_table": (self.attribute_table.get_config()
                                 if self.attribute_table is not None else None),
             **super().get_config(),

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ..gan.averaging import assign_average, average_variables
 from ..nn.blocks import harden
 from ..nn.doppelganger import (
     AttributeDiscriminator,
@@ -79,12 +80,27 @@ class DoppelGANgerNetworks:
         self.discriminator([attr, derived, steps])
         if self.has_attr_d:
             self.attribute_discriminator([attr, derived])
+        if self.generator_average:
+            self._generator_averages = average_variables(self.generator_variables,
+                                                         "generator_average")
         self.built = True
 
     @property
     def generator_variables(self):
         nets = [self.attribute_generator, self.minmax_generator, self.feature_generator]
         return [v for net in nets if net is not None for v in net.trainable_variables]
+
+    def _use_averaged_generator(self):
+        """After training, the generator takes its averaged weights (``generator_average``)."""
+        if self.generator_average:
+            assign_average(self._generator_averages, self.generator_variables)
+
+    @staticmethod
+    def _check_generator_optimizer(optimizer):
+        if getattr(optimizer, "use_ema", False):
+            raise ValueError("a generator optimizer with use_ema=True would have Keras "
+                             "overwrite weights by position at the end of fit; use "
+                             "DoppelGANger(generator_average=momentum) instead")
 
     def _optimizer_pairs(self):
         pairs = [(self.generator_optimizer, self.generator_variables),
