@@ -42,6 +42,10 @@ def test_empirical_attributes_are_refused_where_they_would_copy_or_leak():
         tg.DoppelGANger(spec, attribute_source="empirical")
     with pytest.raises(ValueError, match="attribute_source"):
         tg.DoppelGANger(toy_spec(), attribute_source="copy")
+    assert tg.DoppelGANger(toy_spec()).attribute_source == "empirical"
+    assert tg.DoppelGANger(spec).attribute_source == "generator"  # continuous attribute
+    dp = tg.DPConfig(noise_multiplier=1.0)
+    assert tg.DoppelGANger(toy_spec(), dp=dp).attribute_source == "generator"
 
 
 def test_fit_leaves_the_generator_with_its_averaged_weights():

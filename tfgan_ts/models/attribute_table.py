@@ -40,23 +40,26 @@ class AttributeTable:
 
 
 def check_attribute_source(source: str, spec, dp) -> str:
-    """``"generator"`` (DoppelGANger's attribute MLP) or ``"empirical"`` (drawn from the
-    training set's combinations: every attribute discrete, no differential privacy)."""
-    if source not in ("generator", "empirical"):
-        raise ValueError(f"attribute_source must be 'generator' or 'empirical', got {source!r}")
+    """``"generator"`` (DoppelGANger's attribute MLP), ``"empirical"`` (drawn from the
+    training set's combinations: every attribute discrete, no differential privacy) or
+    ``"auto"``: empirical where it is allowed, the generator otherwise."""
+    from ..columns import Discrete
+
+    if source not in ("auto", "generator", "empirical"):
+        raise ValueError("attribute_source must be 'auto', 'generator' or 'empirical', got "
+                         f"{source!r}")
+    continuous = [c.name for c in spec.attributes if not isinstance(c, Discrete)]
+    if source == "auto":
+        return "generator" if dp is not None or continuous else "empirical"
     if source == "empirical":
         if dp is not None:
             raise ValueError(
                 "attribute_source='empirical' feeds the training set's attribute rows to the "
                 "generator, which differential privacy does not cover; use "
                 "attribute_source='generator' with dp=")
-        from ..columns import Discrete
-
-        continuous = [c.name for c in spec.attributes if not isinstance(c, Discrete)]
         if continuous:
             raise ValueError(
                 f"attribute_source='empirical' draws whole attribute rows from the training "
                 f"data, which would copy the values of the non-discrete attribute(s) "
-                f"{continuous}; declare them Discrete or use "
-                "attribute_source='generator'")
+                f"{continuous}; declare them Discrete or use attribute_source='generator'")
     return source
