@@ -11,7 +11,7 @@ import tfgan_ts as tg
 from tfgan_ts.datasets.bank import BALANCE_SIGNS
 
 TINY = dict(attribute_units=8, attribute_layers=1, minmax_units=8, minmax_layers=1,
-            lstm_units=8, discriminator_units=16, discriminator_layers=2,
+            lstm_units=8, discriminator_units=16, discriminator_layers=2, critic_filters=4,
             attribute_discriminator_units=8, attribute_discriminator_layers=1)
 
 
