@@ -55,9 +55,8 @@ def parse_args(argv=None):
     t.add_argument("--tag", default="default", help="name of this tfgan_ts variant")
     t.add_argument("--model", default="{}", help="JSON of DoppelGANger keyword arguments")
     t.add_argument("--compile", default="{}", help="JSON of compile() keyword arguments")
-    t.add_argument("--ema", type=float, default=0.0,
-                   help="sample from an exponential moving average of the generator's weights "
-                        "with this momentum (Keras' optimizer EMA; 0: off)")
+    t.add_argument("--gretel-threads", type=int, default=0,
+                   help="torch threads for gretel (0: torch's default)")
     t.add_argument("--gretel-python", default=None,
                    help="python of gretel's venv (default WORK/gretelvenv/bin/python)")
     j = sub.add_parser("judge", help="judge every saved run")
@@ -99,23 +98,17 @@ def train_tfgan(args, work: Path) -> None:
     _, spec, train, _ = split(args.seed)
     keras.utils.set_random_seed(args.seed)  # this benchmark's own process
     model = tg.DoppelGANger(spec, sample_len=12, seed=args.seed, **json.loads(args.model))
-    compile_kwargs = json.loads(args.compile)
-    if args.ema:
-        compile_kwargs["generator_optimizer"] = keras.optimizers.Adam(
-            1e-3, beta_1=0.5, use_ema=True, ema_momentum=args.ema)
-    model.compile(**compile_kwargs)
+    model.compile(**json.loads(args.compile))
     t0 = time.perf_counter()
     model.fit(train, epochs=args.epochs, batch_size=100, verbose=0)
     seconds = time.perf_counter() - t0
-    if args.ema:
-        model.generator_optimizer.finalize_variable_values(model.generator_variables)
     n = int(train["window"].nunique())
     syn = model.generate(n, seed=args.seed)
     name = f"tfgan-{args.tag}_s{args.seed}"
     syn.to_parquet(work / f"{name}.parquet")
     (work / f"{name}.json").write_text(json.dumps({
         "side": "tfgan", "tag": args.tag, "seed": args.seed, "epochs": args.epochs,
-        "model": json.loads(args.model), "compile": json.loads(args.compile), "ema": args.ema,
+        "model": json.loads(args.model), "compile": json.loads(args.compile),
         "train_seconds": seconds, "seconds_per_epoch": seconds / args.epochs,
         "command": "python " + shlex.join(sys.argv)}, indent=2))
     print(f"{name}: trained in {seconds:.0f} s", flush=True)
@@ -135,7 +128,8 @@ def train_gretel(args, work: Path) -> None:
     out = work / f"gretel-default_s{args.seed}.json"
     subprocess.run([py, str(HERE / "peer_gretel.py"), "--data", str(data), "--out", str(out),
                     "--epochs", str(args.epochs), "--seed", str(args.seed),
-                    "--n-throughput", "100", "--repeats", "1"], check=True)
+                    "--n-throughput", "100", "--repeats", "1",
+                    "--threads", str(args.gretel_threads)], check=True)
     gen = np.load(out.with_suffix(".npz"))
     feats, gattr = gen["features"], gen["attributes"].astype(int)
     n, length, _ = feats.shape

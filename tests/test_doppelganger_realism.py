@@ -10,8 +10,8 @@ import tfgan_ts as tg
 
 
 def fitted(**options):
-    model = tg.DoppelGANger(toy_spec(), sample_len=2, seed=0, weights_seed=0, **TINY,
-                            **options)
+    model = tg.DoppelGANger(toy_spec(), sample_len=2, seed=0, weights_seed=0,
+                            **{**TINY, **options})
     model.compile()
     model.fit(toy_frame(), epochs=2, batch_size=8, verbose=0)
     return model
