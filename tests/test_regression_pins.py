@@ -36,7 +36,7 @@ def test_doppelganger_gives_the_pinned_values_for_its_seed():
     # the paper's configuration, which issue 22's defaults (attributes drawn from the data,
     # a local branch in the critic, averaged generator weights) leave unchanged
     model = tg.DoppelGANger(toy_spec(), sample_len=2, seed=0, attribute_source="generator",
-                            generator_average=0, critic_filters=0, **TINY)
+                            generator_average=0, **{**TINY, "critic_filters": 0})
     model.compile()
     history = model.fit(toy_frame(), epochs=2, batch_size=8, verbose=0)
     np.testing.assert_allclose(history.history["d_loss"], DG["d_loss"], rtol=1e-5)

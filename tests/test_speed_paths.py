@@ -50,7 +50,9 @@ def test_train_step_equals_a_step_with_a_fresh_generator_pass():
 
     def make():
         keras.utils.set_random_seed(3)
-        model = tg.DoppelGANger(toy_spec(), sample_len=2, seed=7, **TINY)
+        # the paper's scheme: generated attributes (the reference below generates them too)
+        model = tg.DoppelGANger(toy_spec(), sample_len=2, seed=7, attribute_source="generator",
+                                **TINY)
         model.compile(steps_per_execution=1)
         model._training_data(df)
         model._ensure_ready()
