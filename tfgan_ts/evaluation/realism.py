@@ -7,13 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..columns import Continuous, Discrete
+from ..columns import Discrete
 from ._inputs import check_int
+from .fidelity import histogram_similarity
 from .prepared import PreparedFrame, prepare
+from .report_sections import continuous_features
 
 
 def _continuous(spec) -> list[str]:
-    return [c.name for c in spec.features if isinstance(c, Continuous)]
+    return [c.name for c in continuous_features(spec)]
 
 
 def _common_steps(real: PreparedFrame, synthetic: PreparedFrame) -> int:
@@ -144,10 +146,10 @@ def marginal_checks(real, synthetic, spec, seed: int = 0) -> pd.DataFrame:
 
     real, synthetic = prepare(real, spec), prepare(synthetic, spec)
     rng = np.random.default_rng(seed)
+    n_steps = _common_steps(real, synthetic)
     rows = []
     for name in _continuous(spec):
-        r = real.matrix(name)
-        s = synthetic.matrix(name, max(r.shape[1], int(synthetic.lengths.max(initial=0))))
+        r, s = real.matrix(name, n_steps), synthetic.matrix(name, n_steps)
         r, s = r[~np.isnan(r)], s[~np.isnan(s)]
         outside = float(np.mean((s < r.min()) | (s > r.max()))) if len(s) else float("nan")
         rows.append({"column": name, "measure": "KS statistic",
@@ -157,9 +159,8 @@ def marginal_checks(real, synthetic, spec, seed: int = 0) -> pd.DataFrame:
     ra, sa = real.attributes, synthetic.attributes
     for col in spec.attributes:
         if isinstance(col, Discrete):
+            tv = 1.0 - histogram_similarity(ra[col.name], sa[col.name], discrete=True)
             p = ra[col.name].astype(str).value_counts(normalize=True)
-            q = sa[col.name].astype(str).value_counts(normalize=True)
-            tv = 0.5 * float(p.sub(q, fill_value=0).abs().sum())
             draws = rng.multinomial(len(sa), p.to_numpy(), size=200) / max(len(sa), 1)
             floor = float(np.mean(0.5 * np.abs(draws - p.to_numpy()).sum(axis=1)))
             rows.append({"column": col.name, "measure": "total variation", "value": tv,
