@@ -161,14 +161,17 @@ FAST = ["--epochs", "2", "--batch-size", "8", "--holdout", "0", "--quiet", "--fa
 
 def test_synthesize_with_dp_on_a_declared_schema(events, tmp_path, capsys):
     out = tmp_path / "syn.csv"
+    # DP-SGD alone (public attributes: no histogram), to compare with 'tfgan-ts privacy'
     code = main([*columns(events, discrete="kind"), *DECLARED, *FAST, "--noise-multiplier",
-                 "1.0", "--clip",
-                 "0.5", "--out", str(out)])
+                 "1.0", "--clip", "0.5", "--dp-mechanism", "dp-sgd", "--public-attributes",
+                 "all", "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
     assert ("clip 0.5, sigma = 1, delta = 1e-05, rdp accountant, 4 discriminator steps; "
             "schema declared") in printed
-    eps = float(re.search(r"epsilon = ([0-9.e+-]+), delta = 1e-05", printed)[1])
+    eps = float(re.search(r"epsilon = ([0-9.e+-]+) in total \(dp-sgd [0-9.e+-]+\), "
+                          r"delta = 1e-05", printed)[1])
+    assert "public, not covered: attributes group, tier, vip" in printed
     assert "training logs" in printed
     assert "NOT covered" in printed
     # the model took exactly the steps 'tfgan-ts privacy' plans for: 2 epochs x 16/8
@@ -224,7 +227,7 @@ def test_synthesize_with_dp_needs_a_declared_schema(events, tmp_path, capsys):
     assert code == 0
     printed = capsys.readouterr().out
     assert "NOT covered (fitted from the data): spend: min/max" in printed
-    eps = float(re.search(r"epsilon = ([0-9.e+-]+), delta", printed)[1])
+    eps = float(re.search(r"epsilon = ([0-9.e+-]+) in total", printed)[1])
     assert 0 < eps <= 20.0
     assert "schema NOT covered, fitted from the data: spend: min/max" in printed
 
@@ -259,8 +262,15 @@ def test_synthesize_dp_and_schema_bad_arguments(events, tmp_path, capsys):
         (["--categories", "kind="], "--categories kind=: list the values"),
         (["--categories", "kind=x,y"], "not among the fitted categories"),
         (["--bounds", "spend=0:50"], "outside the declared bounds"),
-        ([*DECLARED, "--noise-multiplier", "1", "--batch-size", "17"],
-         "--batch-size 17 is larger than the 16 training sequences"),
+        ([*DECLARED, "--noise-multiplier", "1", "--batch-size", "17", "--dp-mechanism",
+          "dp-sgd"], "--batch-size 17 is larger than the 16 training sequences"),
+        ([*DECLARED, "--noise-multiplier", "1", "--clip", "2"],
+         "--clip is for --dp-mechanism dp-sgd"),
+        ([*DECLARED, "--noise-multiplier", "1", "--privacy-unit", "nope"],
+         "the privacy unit column 'nope' is not in the training frame"),
+        ([*DECLARED, "--noise-multiplier", "1", "--public-attributes", "group,nope"],
+         "public_attributes names ['nope'], which are not attributes of the spec"),
+        (["--privacy-unit", "user"], "--privacy-unit is only used with differential privacy"),
     ]
     for args, message in cases:
         assert main([*base, *args]) == 2, args

@@ -30,7 +30,8 @@ def declared_spec():
 def dp_trained():
     df = toy_frame(n=60)
     model = tg.DoppelGANger(declared_spec(), sample_len=2, seed=0,
-                            dp=tg.DPConfig(noise_multiplier=1.3, l2_norm_clip=0.5), **TINY)
+                            dp=tg.DPConfig(noise_multiplier=1.3, l2_norm_clip=0.5), **TINY,
+                            attribute_source="generator")  # DP-SGD alone: no histogram
     model.compile(d_rounds=2)
     history = model.fit(df, epochs=3, batch_size=10, verbose=0)
     return model, df, history
@@ -86,7 +87,7 @@ def test_segments_compose_and_calibration_hits_the_target():
 
 
 def test_target_epsilon_training_ends_at_the_target():
-    config = tg.DPConfig(target_epsilon=2.0, delta=1e-4)
+    config = tg.DPConfig(target_epsilon=2.0, delta=1e-4, public_attributes=True)
     # what the CLI prints before training: a fresh ledger's plan for the same run
     planned = dp.PrivacyLedger(config).preview(40, 8, epochs=2)
     model = tg.DoppelGANger(declared_spec(), sample_len=2, **TINY, dp=config)

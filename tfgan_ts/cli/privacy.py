@@ -36,6 +36,9 @@ def dp_requested(args: argparse.Namespace) -> bool:
     if args.noise_multiplier is None and args.target_epsilon is None:
         extra = [flag for attr, flag in (("clip", "--clip"), ("delta", "--delta"),
                                          ("accountant", "--accountant"),
+                                         ("dp_mechanism", "--dp-mechanism"),
+                                         ("privacy_unit", "--privacy-unit"),
+                                         ("public_attributes", "--public-attributes"),
                                          ("allow_data_derived_schema",
                                           "--allow-data-derived-schema"))
                  if getattr(args, attr) not in (None, False)]
@@ -57,10 +60,20 @@ def dp_from_args(args: argparse.Namespace) -> DPConfig | None:
         return None
     from ..gan.dp import DPConfig
 
+    public = args.public_attributes
+    if public is None:  # the bundled traffic days' attributes are calendar facts
+        public = "all" if args.data is None else "none"
+    public = {"all": True, "none": ()}.get(public, tuple(
+        a.strip() for a in public.split(",") if a.strip()))
+    mechanism = args.dp_mechanism or "embedding"
+    if mechanism == "embedding" and args.clip is not None:
+        raise ValueError("--clip is for --dp-mechanism dp-sgd (the embedding has a fixed "
+                         "sensitivity of 1); drop it")
     return DPConfig(l2_norm_clip=1.0 if args.clip is None else args.clip,
                     noise_multiplier=args.noise_multiplier, target_epsilon=args.target_epsilon,
-                    delta=args.delta, accountant=args.accountant or "rdp",
-                    allow_data_derived_schema=args.allow_data_derived_schema)
+                    delta=args.delta, accountant=args.accountant or "auto",
+                    allow_data_derived_schema=args.allow_data_derived_schema,
+                    mechanism=mechanism, unit=args.privacy_unit, public_attributes=public)
 
 
 def schema_error(leaks: list[str], time: str | None) -> ValueError:
@@ -145,19 +158,29 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
 def add_dp_flags(p: argparse.ArgumentParser) -> None:
     """synthesize's "differential privacy" flag group."""
     g = p.add_argument_group(
-        "differential privacy", "DP-SGD on the discriminators (the only parts that read the "
-        "data); on with --target-epsilon or --noise-multiplier. Without --data the bundled "
-        "traffic data's public schema is used. See also 'tfgan-ts privacy'.")
+        "differential privacy", "on with --target-epsilon or --noise-multiplier. Without "
+        "--data the bundled traffic data are cut into non-overlapping days (so epsilon is "
+        "per counter-day) with a public schema and public calendar attributes. See also "
+        "'tfgan-ts privacy' (DP-SGD plans).")
+    g.add_argument("--dp-mechanism", choices=["embedding", "dp-sgd"], help="embedding "
+                   "(default): a noisy random-feature embedding of the data released once, "
+                   "the generator trained against it; dp-sgd: DP-SGD on the discriminators")
+    g.add_argument("--privacy-unit", metavar="COL", help="column naming the unit of privacy "
+                   "(person, account, counter-day); default: each sequence")
+    g.add_argument("--public-attributes", metavar="A,B|all|none", help="attributes declared "
+                   "public (taken as they are, not covered by epsilon); the others are "
+                   "released as noisy histograms (default: all for the bundled data, none "
+                   "with --data)")
     g.add_argument("--target-epsilon", type=float, metavar="E", help="epsilon the run should "
                    "spend; the noise multiplier is calibrated to it")
     g.add_argument("--noise-multiplier", type=float, metavar="S", help="noise multiplier "
                    "sigma (instead of --target-epsilon)")
-    g.add_argument("--clip", type=float, metavar="C", help="l2 norm clip of each example's "
-                   "gradient (default 1.0)")
+    g.add_argument("--clip", type=float, metavar="C", help="dp-sgd: l2 norm clip of each "
+                   "example's gradient (default 1.0)")
     g.add_argument("--delta", type=float, metavar="D", help="delta of the guarantee (default "
                    "1/n rounded down to a power of ten, at most 1e-5)")
     g.add_argument("--accountant", choices=["rdp", "pld"], help="privacy accountant "
-                   "(default rdp; pld is tighter and slower)")
+                   "(default: pld for embedding, rdp for dp-sgd)")
     g.add_argument("--allow-data-derived-schema", action="store_true", help="train although "
                    "bounds, categories or the length were fitted from the data; the guarantee "
                    "then excludes them")

@@ -32,8 +32,12 @@ def spec_from_args(args: argparse.Namespace, public_schema: bool = False
                              "--categories describe --data; pass --data FILE with them")
         from .. import datasets
 
-        return datasets.traffic_weeks(), datasets.default_spec("traffic_weeks",
-                                                                public_schema=public_schema)
+        if public_schema:  # non-overlapping counter-days: epsilon is per counter-day
+            from ..datasets.traffic import traffic_weeks_public_spec
+
+            return (datasets.traffic_weeks(length=24, stride=24),
+                    traffic_weeks_public_spec(length=24))
+        return datasets.traffic_weeks(), datasets.default_spec("traffic_weeks")
     df = read_frame(args.data)
     if not args.example_id or not args.features:
         raise ValueError("with --data, name at least --example-id and --features "
@@ -100,7 +104,8 @@ def _print_table(summary: pd.DataFrame) -> None:
 def _cmd_synthesize(args: argparse.Namespace) -> int:
     dp_on = dp_requested(args)
     df, spec = spec_from_args(args, public_schema=dp_on)
-    source = args.data or "bundled traffic_weeks()"
+    source = args.data or ("bundled traffic counter-days (non-overlapping 24-hour windows)"
+                           if dp_on else "bundled traffic_weeks()")
     if not 0 <= args.holdout < 1:
         raise ValueError(f"--holdout must be a share in [0, 1), got {args.holdout}")
     spec.fit(df)
@@ -124,13 +129,25 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
                                                     seed=args.seed)
     else:
         train, holdout = df, None
-    sample_len = args.sample_len or (12 if args.data is None else auto_sample_len(spec.max_length_))
+    sample_len = args.sample_len or (
+        (4 if dp_on else 12) if args.data is None else auto_sample_len(spec.max_length_))
     n_train = len(spec.sequence_order(train).lengths)
     print(f"data: {source}: {spec.n_examples_} sequences, up to {spec.max_length_} steps, "
           f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; training on "
           f"{n_train}, {spec.n_examples_ - n_train} held out for the report; "
           f"sample_len={sample_len}, epochs={args.epochs}")
-    if ledger is not None:
+    if ledger is not None and dp.mechanism == "embedding":
+        noise = (f"sigma = {dp.noise_multiplier:g}" if dp.noise_multiplier is not None else
+                 f"calibrated to epsilon <= {dp.target_epsilon:g}")
+        print(f"differential privacy: the mean of a random-feature embedding "
+              f"({dp.embedding_features} frequencies x attributes) released once with Gaussian "
+              f"noise ({noise}), "
+              f"then the generator trained against it; unit: "
+              f"{dp.unit or 'one sequence'}; public attributes: "
+              f"{', '.join(dp.public(spec)) or 'none'}"
+              + (f"; NOT covered (fitted from the data): {', '.join(leaks)}" if leaks else
+                 "; schema declared"))
+    elif ledger is not None:
         if args.batch_size > n_train:
             raise ValueError(f"--batch-size {args.batch_size} is larger than the {n_train} "
                              "training sequences: with differential privacy each batch is a "
@@ -156,10 +173,11 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     privacy = None
     if dp is not None:
         spent, privacy = model.ledger.spent(), model.ledger.report()
-        sigma = privacy.get("noise_multiplier")
-        print(f"epsilon = {spent.epsilon:.4g}, delta = {spent.delta:.3g} (sigma = {sigma}, "
-              f"{privacy.get('discriminator_steps')} discriminator steps; schema "
-              f"{privacy.get('schema')})")
+        parts = ", ".join(f"{k.split(' of ')[1].removesuffix(' alone')} {v:.4g}"
+                          for k, v in privacy.items() if k.startswith("epsilon of "))
+        print(f"epsilon = {spent.epsilon:.4g} in total ({parts}), delta = {spent.delta:.3g}, "
+              f"unit: {privacy['unit']}; public, not covered: "
+              f"{privacy['public, NOT covered']}; schema {privacy.get('schema')}")
     n = args.n or n_train
     synthetic = model.generate(n, seed=args.seed)
     write_frame(synthetic, args.out)

@@ -274,19 +274,19 @@ def traffic_weeks_spec() -> SequenceSpec:
         features=[Continuous("traffic_volume"), Continuous("temp")])
 
 
-def traffic_weeks_public_spec() -> SequenceSpec:
+def traffic_weeks_public_spec(length: int = 168) -> SequenceSpec:
     """Spec for :func:`traffic_weeks` with every bound and category taken from public facts.
 
     Differentially private training needs this: weekdays, months 1-12, holiday yes/no,
-    168 hours, volume 0-8,000 vehicles/hour (about 4 lanes at the ~2,000 vehicles per
-    lane-hour capacity of a freeway), temperature 230-320 K (beyond Minnesota's recorded
-    extremes of -51 C and 46 C).
+    ``length`` hours (168; 24 for private runs' counter-days), volume 0-8,000 vehicles/hour
+    (about 4 lanes at the ~2,000 vehicles per lane-hour capacity of a freeway), temperature
+    230-320 K (beyond Minnesota's recorded extremes of -51 C and 46 C).
     """
     from ..columns import Continuous, Discrete
     from ..spec import SequenceSpec
 
     return SequenceSpec(
-        example_id="window", time="hour", max_length=168,
+        example_id="window", time="hour", max_length=_check_int("length", length, 2),
         attributes=[Discrete("weekday", list(WEEKDAYS)), Discrete("month", list(range(1, 13))),
                     Discrete("holiday", [False, True])],
         features=[Continuous("traffic_volume", bounds=(0, 8000)),

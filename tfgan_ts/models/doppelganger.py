@@ -2,9 +2,10 @@
 
 Lin, Jain, Wang, Fanti, Sekar: "Using GANs for Sharing Networked Time Series Data:
 Challenges, Initial Promise, and Open Questions", IMC 2020. Defaults follow the paper.
-Input pipelines live in ``sequence_pipeline``, batched generation in ``sequence_generation``,
-the networks and generator pass in ``doppelganger_networks``, the DP-SGD step in
-``doppelganger_dp`` and the privacy bookkeeping in ``gan.dp.ledger``.
+Input pipelines live in ``sequence_pipeline``, the training data in ``doppelganger_data``,
+batched generation in ``sequence_generation``, the networks and generator pass in
+``doppelganger_networks``, the DP-SGD step in ``doppelganger_dp``, the one-shot private
+mechanism in ``doppelganger_embedding`` and the privacy bookkeeping in ``gan.dp.ledger``.
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
 from .attribute_table import AttributeTable, check_attribute_source
 from .base import GANModel, check_positive_int
+from .doppelganger_data import SequenceTraining
 from .doppelganger_dp import DPTraining, EpsilonLogger
+from .doppelganger_embedding import EmbeddingTraining
 from .doppelganger_networks import DoppelGANgerNetworks
 from .sequence_generation import generate_batches
-from .sequence_pipeline import fixed_size_batches, poisson_batches, poisson_shape
+from .sequence_pipeline import poisson_shape
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
-class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
+class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, EmbeddingTraining,
+                   GANModel):
     """DoppelGANger for sequences with attributes.
 
     Args:
@@ -42,8 +46,10 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         attribute_source: ``"generator"`` (the paper's attribute MLP), ``"empirical"``:
             attributes drawn from the training set's attribute combinations with their
             frequencies (every attribute Discrete; not with ``dp``), and the feature
-            generator trained on the real combinations of each batch; ``"auto"`` (default):
-            empirical where allowed.
+            generator trained on the real combinations of each batch; ``"released"`` (with
+            ``dp``): drawn from a table released once (public attributes exact, noisy
+            histograms of the others), no attribute critic; ``"auto"`` (default): empirical,
+            or released with ``dp``, where every attribute is Discrete.
         decoder_filters: > 0 replaces the per-cell dense output by ``decoder_filters``
             channels per step and two convolutions along time that span cell boundaries.
         critic_filters: > 0 (default 32) adds a local convolutional branch over steps and
@@ -55,8 +61,9 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         seed: seeds the training noise (not the DP noise or sampling, which always come
             from the operating system).
         weights_seed: seeds the networks' initial weights (None: Keras's global generator).
-        dp: a :class:`tfgan_ts.DPConfig` (or its dict) to train the critics with DP-SGD on
-            Poisson-sampled batches; see :meth:`privacy_spent`.
+        dp: a :class:`tfgan_ts.DPConfig` (or its dict): train the critics with DP-SGD on
+            Poisson-sampled batches, or release a noisy embedding once and train the
+            generator against it (``mechanism="embedding"``); see :meth:`privacy_spent`.
         dp_state: the privacy ledger of a saved model (set by ``load_model``).
     """
 
@@ -120,6 +127,9 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         self.use_attribute_discriminator = bool(use_attribute_discriminator)
         self._networks_ready = False
         self._init_dp(dp, dp_state)
+        if self._uses_embedding:  # no critics: the loss is the distance to the release
+            self.trackers = [keras.metrics.Mean(name="embedding_distance")]
+        self._attribute_pool = None
         self.attribute_source = check_attribute_source(attribute_source, spec, self.dp)
         if not isinstance(generator_average, (int, float)) or not 0 <= generator_average < 1:
             raise ValueError("generator_average must be a momentum in [0, 1) (0: off), got "
@@ -184,6 +194,8 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         the first generator step share one generator pass (same noise, as in the original
         DoppelGANger and gretel's DGAN): its tape is paused while the critics update and
         resumed for the generator loss against the updated critics."""
+        if self._uses_embedding:
+            return self._embedding_train_step(data)
         if self.dp is not None:
             return self._dp_train_step(data)
         real_a = tf.cast(data["attributes"], self.compute_dtype)
@@ -255,54 +267,19 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
                            self.generator_average)
         return g_loss
 
-    # ------------------------------------------------------------------ data ---------
-    def make_dataset(self, x, batch_size: int = 100, shuffle: bool = True, seed=None):
-        """A ``tf.data.Dataset`` of training batches from a DataFrame or SequenceData (fits the
-        spec on a DataFrame if it is not fitted yet). Batches have a fixed size (the last
-        partial batch of each pass is left out; with shuffling, a different one each epoch).
-
-        With ``dp``: Poisson-sampled batches instead (each example in with probability
-        batch_size / n at every discriminator step, padded to a fixed size with a mask);
-        ``shuffle`` does not apply and ``seed`` is refused, as the sampling must stay secret.
-        """
-        x = self._training_data(x)
-        if self.dp is None:
-            return fixed_size_batches(x, self.variable_length, batch_size, shuffle,
-                                    seed if seed is not None else self.seed)
-        if seed is not None:
-            raise ValueError("with dp the Poisson sampling is seeded from the operating "
-                             "system: a known seed would void the amplification by "
-                             "sampling that the accountant assumes; drop seed=")
-        if not self._gan_compiled:
-            self._ensure_ready()
-        replicas = self.distribute_strategy.num_replicas_in_sync
-        plan = self.ledger.sampling_plan(len(x), batch_size, multiple_of=replicas)
-        return poisson_batches(x, self.variable_length, plan, self.d_rounds)
-
-    def _training_data(self, x) -> SequenceData:
-        """``x`` as a checked SequenceData (the spec fitted on a DataFrame if need be)."""
-        if isinstance(x, pd.DataFrame):
-            if not self.spec.fitted_:
-                self.spec.fit(x)
-            x = self.spec.transform(x)
-        if not isinstance(x, SequenceData):
-            raise ValueError(
-                "fit takes a long/wide DataFrame, a tg.SequenceData or a tf.data.Dataset "
-                f"from model.make_dataset; got {type(x).__name__}")
-        if not self._networks_ready:
-            self._make_networks()
-        self.spec.check_layout(x)
-        if len(x) == 0:
-            raise ValueError("there are no sequences to train on")
-        if self.attribute_source == "empirical" and self.attribute_dim:
-            self.attribute_table = AttributeTable.from_encoded(x.attributes)
-        return x
-
     def fit(self, x=None, epochs: int = 1, batch_size: int | None = None, shuffle: bool = True,
             callbacks=None, verbose="auto", **kwargs):
         """Train on a long/wide DataFrame (the spec is fitted on it if not yet), a
         SequenceData, or a tf.data.Dataset from :meth:`make_dataset`. Returns the History
         (d_loss, attr_d_loss, g_loss, gp, attr_gp, wasserstein per epoch)."""
+        if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        if self._uses_embedding:
+            kwargs.setdefault("shuffle", False)
+            history = self._embedding_fit(x, epochs, batch_size or 100, callbacks, verbose,
+                                          super().fit, **kwargs)
+            self._use_averaged_generator()
+            return history
         if isinstance(x, tf.data.Dataset):
             if not self.spec.fitted_:
                 raise ValueError("fit on a tf.data.Dataset needs a fitted spec: spec.fit(df)")
@@ -312,8 +289,6 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             dataset = x
         else:
             dataset = self.make_dataset(x, batch_size=batch_size or 100, shuffle=shuffle)
-        if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         self._ensure_ready()
         kwargs.setdefault("shuffle", False)  # the dataset is shuffled already
         if self.dp is None:
@@ -322,6 +297,7 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
             self._use_averaged_generator()
             return history
         self._dp_begin(poisson_shape(dataset), epochs, kwargs.get("steps_per_epoch"))
+        self._set_attribute_pool()
         callbacks = [EpsilonLogger(), *(callbacks or [])]
         try:
             history = super().fit(dataset, epochs=epochs, callbacks=callbacks,
@@ -352,11 +328,12 @@ class DoppelGANger(DoppelGANgerNetworks, DPTraining, GANModel):
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         seed = self._generation_seed(seed)
-        if cond is None and self.attribute_source == "empirical" and self.attribute_dim:
+        if cond is None and self.attribute_source in ("empirical", "released") \
+                and self.attribute_dim:
             if self.attribute_table is None:
-                raise ValueError("attribute_source='empirical' draws from the attribute rows "
-                                 "seen in fit; fit on a DataFrame, SequenceData or a dataset "
-                                 "from model.make_dataset first")
+                raise ValueError(f"attribute_source={self.attribute_source!r} draws from the "
+                                 "attribute table made in fit; fit on a DataFrame, "
+                                 "SequenceData or a dataset from model.make_dataset first")
             cond = self.attribute_table.sample(int(n), seed=[seed, 1])
         fn = self._cached_function(cond is not None, lambda: tf.function(
             self._generation_pass, reduce_retracing=True))

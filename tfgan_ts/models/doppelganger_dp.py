@@ -131,7 +131,9 @@ class DPTraining:
             if not self.jit_compile and self.distribute_strategy.num_replicas_in_sync == 1:
                 real, mask = dpsgd.included_rows(real, mask)
             rows = tf.shape(mask)[0]
-            fake = [tf.stop_gradient(t) for t in self._forward(*self._noise(rows))[:3]]
+            cond = self._sample_attributes(rows)  # the released table's rows, if any
+            fake = [tf.stop_gradient(t)
+                    for t in self._forward(*self._noise(rows), attributes=cond)[:3]]
             alphas = keras.random.uniform((rows, 2), seed=self.seed_generator)
             grads, means, _ = dpsgd.dp_gradients(
                 self._dp_example_loss, (real, fake, alphas), mask, variables,
@@ -142,7 +144,8 @@ class DPTraining:
                 self.attribute_discriminator_optimizer.apply_gradients(
                     zip(grads[n_main:], variables[n_main:], strict=True))
             self.dp_steps.assign_add(tf.constant(1, tf.int64))
-        g_loss = self._generator_steps(int(round(expected)))
+        batch = int(round(expected))
+        g_loss = self._generator_steps(batch, cond=self._sample_attributes(batch))
         zero = tf.constant(0.0)
         return self._update_metrics(dict(
             d_loss=means["d_loss"], attr_d_loss=means.get("attr_d_loss", zero), g_loss=g_loss,

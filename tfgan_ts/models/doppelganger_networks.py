@@ -59,8 +59,9 @@ class DoppelGANgerNetworks:
         self.discriminator = Discriminator(
             s["discriminator_units"], s["discriminator_layers"], s["critic_filters"],
             seed=seeds[3], name="discriminator")
+        # no attribute critic when attributes come from a released table (DP)
         self.has_attr_d = self.use_attribute_discriminator and (
-            self.attribute_dim + self.derived_dim > 0)
+            self.attribute_dim + self.derived_dim > 0) and self.attribute_source != "released"
         self.attribute_discriminator = (
             AttributeDiscriminator(s["attribute_discriminator_units"],
                                    s["attribute_discriminator_layers"], seed=seeds[4],
@@ -83,6 +84,8 @@ class DoppelGANgerNetworks:
         if self.generator_average:
             self._generator_averages = average_variables(self.generator_variables,
                                                          "generator_average")
+        if self._uses_embedding:
+            self._make_embedding_variables()
         self.built = True
 
     @property

@@ -1,5 +1,6 @@
-"""Accounting with Google's dp-accounting: the segments of steps taken at one (q, σ), their
-epsilon (RDP or PLD), and σ calibrated to a target epsilon."""
+"""Accounting with Google's dp-accounting: the segments of steps taken at one (q, σ) and the
+one-shot Gaussian releases (noisy histograms, the noisy mean embedding), their epsilon (RDP or
+PLD) composed, and σ calibrated to a target epsilon."""
 
 from __future__ import annotations
 
@@ -31,16 +32,59 @@ def make_accountant(name: str) -> dp_accounting.PrivacyAccountant:
 
 @dataclasses.dataclass
 class Segment:
-    """Discriminator steps taken with one sampling rate and noise level."""
+    """Discriminator steps taken with one sampling rate and noise level (``mechanism``
+    "dp-sgd"), or a one-shot Gaussian release of a sum with L2 sensitivity 1 (any other
+    ``mechanism`` name, e.g. "embedding", "attribute histogram"; q = 1, steps = 1)."""
 
     sampling_probability: float
     noise_multiplier: float
     overflow_probability: float
     steps: int = 0
+    mechanism: str = "dp-sgd"
 
     def event(self):
+        if self.mechanism != "dp-sgd":
+            return dp_accounting.SelfComposedDpEvent(
+                dp_accounting.GaussianDpEvent(self.noise_multiplier), int(self.steps))
         return sampled_gaussian_event(self.sampling_probability, self.noise_multiplier,
                                       self.steps)
+
+
+def release(mechanism: str, noise_multiplier: float) -> Segment:
+    """The segment of one Gaussian release (noise std = σ × the L2 sensitivity)."""
+    return Segment(1.0, float(noise_multiplier), 0.0, 1, mechanism)
+
+
+def gaussian_sigma(target_epsilon: float, delta: float, accountant: str = "rdp",
+                   spent=()) -> float:
+    """The σ of one more Gaussian release (sensitivity 1) that ends at ``target_epsilon``
+    after the ``spent`` segments."""
+    spent = [s for s in spent if s.steps > 0]
+    remaining = delta - overflow_delta(spent)
+    if spent and compute_epsilon(spent, delta, accountant) >= target_epsilon:
+        raise ValueError(f"target_epsilon={target_epsilon:g} is already spent by earlier "
+                         "releases; raise it or train a fresh model")
+
+    def event(sigma):
+        return dp_accounting.ComposedDpEvent(
+            [s.event() for s in spent] + [dp_accounting.GaussianDpEvent(sigma)])
+
+    def solve(name, bracket):
+        with _quiet_absl():
+            return float(dp_accounting.calibrate_dp_mechanism(
+                lambda: make_accountant(name), event, target_epsilon, remaining, bracket,
+                tol=1e-5))
+
+    sigma = solve("rdp", dp_accounting.LowerEndpointAndGuess(1e-3, 1.0))
+    if accountant == "rdp":
+        return sigma
+    # PLD is tighter (smaller σ) but its grid explodes at tiny σ: bracket below RDP's σ
+    for low in (0.6, 0.3, 0.1):
+        try:
+            return solve("pld", dp_accounting.ExplicitBracketInterval(low * sigma, sigma))
+        except ValueError:
+            continue
+    return sigma
 
 
 def overflow_delta(segments) -> float:

@@ -1,7 +1,7 @@
 """The privacy ledger: one object per model that plans a DP run (δ, σ, the Poisson plan),
-checks that the schema is public, records the (q, σ, steps) segments actually spent and
-turns them into epsilon and a report. Any GAN that trains its critics with DP-SGD holds one;
-the CLI asks it what a run will cost before training (no TensorFlow needed)."""
+checks that the schema is public, records the (q, σ, steps) segments and the one-shot
+Gaussian releases actually spent and turns them into epsilon and a report. Every private GAN
+holds one; the CLI asks it what a run will cost before training (no TensorFlow needed)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import dataclasses
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .accounting import Segment, calibrate_noise_multiplier, compute_epsilon, overflow_delta
+from .accounting import (
+    Segment,
+    calibrate_noise_multiplier,
+    compute_epsilon,
+    gaussian_sigma,
+    overflow_delta,
+    release,
+)
 from .config import ASSUMPTIONS, NEIGHBOURING, DPConfig
 from .plan import PoissonPlan, poisson_plan
 
@@ -51,6 +58,7 @@ class PrivacyLedger:
         self.delta = state.get("delta")
         self.n = state.get("n")
         self.schema_excluded = list(state.get("schema_excluded", []))
+        self.public = list(state.get("public", []))  # attributes taken as they are
         self.counter = counter or (lambda: 0)
         self._open: tuple[Segment, int] | None = None  # the segment fit is spending now
         self.plan_made: PoissonPlan | None = None  # of the last dataset made for this model
@@ -113,12 +121,42 @@ class PrivacyLedger:
         }
 
     # ------------------------------------------------------------------ spending -----
+    def prepare(self, spec, n: int) -> None:
+        """Check the schema and fix n, δ and the public attributes (on the first run)."""
+        self.schema_excluded = self.check_schema(spec)
+        self.public = self.config.public(spec)
+        if self.n is None:
+            self.n = int(n)
+            self.delta = self.config.resolve_delta(int(n))
+
+    def released(self, mechanism: str) -> bool:
+        """Whether a one-shot release of this name was made already."""
+        return any(s.mechanism == mechanism for s in self.segments)
+
+    def release_sigma(self, mechanism: str, share: float = 1.0) -> float:
+        """σ of a one-shot Gaussian release of sensitivity 1 that spends ``share`` of the
+        budget (in 1/σ², which Gaussian mechanisms add up in): the given noise_multiplier
+        / √share, or with a target epsilon the σ that a single release spending the whole
+        target would have / √share; ``share`` 1 calibrates to what is left of the target."""
+        if self.delta is None:
+            raise ValueError("call prepare(spec, n) before planning a release")
+        if self.config.noise_multiplier is not None:
+            return self.config.noise_multiplier / share ** 0.5
+        if share < 1:
+            whole = gaussian_sigma(self.config.target_epsilon, self.delta,
+                                   self.config.accountant)
+            return whole / share ** 0.5
+        del mechanism  # the name is recorded by record_release
+        return gaussian_sigma(self.config.target_epsilon, self.delta, self.config.accountant,
+                              spent=self.segments)
+
+    def record_release(self, mechanism: str, noise_multiplier: float) -> None:
+        """Record a one-shot Gaussian release (it is spent once it is computed)."""
+        self.segments.append(release(mechanism, noise_multiplier))
+
     def begin(self, spec, plan: PoissonPlan, epochs: int, rounds: int) -> RunPlan:
         """Check the schema, fix δ (on the first run) and σ, open a segment."""
-        self.schema_excluded = self.check_schema(spec)
-        if self.n is None:
-            self.n = plan.n
-            self.delta = self.config.resolve_delta(plan.n)
+        self.prepare(spec, plan.n)
         self.close()
         run = self.plan_run(plan, epochs, rounds)
         segment = Segment(plan.sampling_probability, run.noise_multiplier,
@@ -155,27 +193,46 @@ class PrivacyLedger:
         """What the guarantee says and rests on, for the report and the CLI."""
         spent = self.spent()
         ledger = [s for s in self.all_segments() if s.steps]
-        sigmas = sorted({round(s.noise_multiplier, 6) for s in ledger})
-        qs = sorted({round(s.sampling_probability, 6) for s in ledger})
+        sgd = [s for s in ledger if s.mechanism == "dp-sgd"]
+        sigmas = sorted({round(s.noise_multiplier, 6) for s in sgd})
+        qs = sorted({round(s.sampling_probability, 6) for s in sgd})
         schema = ("declared in the spec (covered)" if not self.schema_excluded else
                   "NOT covered, fitted from the data: " + ", ".join(self.schema_excluded))
-        return {
+        unit = self.config.unit
+        facts = {
             "epsilon": spent.epsilon,
             "delta": spent.delta,
+            "unit": (f"one value of column {unit!r} (all of its sequences)" if unit else
+                     "one training sequence"),
+            "mechanism": self.config.mechanism,
             "accountant": {"rdp": "RDP (dp-accounting)", "pld": "PLD (dp-accounting)"}[
                 self.config.accountant],
-            "neighbouring": NEIGHBOURING,
-            "noise_multiplier": sigmas[0] if len(sigmas) == 1 else sigmas,
-            "l2_norm_clip": self.config.l2_norm_clip,
-            "sampling_probability": qs[0] if len(qs) == 1 else qs,
-            "discriminator_steps": int(sum(s.steps for s in ledger)),
-            "truncation_delta": overflow_delta(ledger),
-            "schema": schema,
-            "assumptions": "; ".join(ASSUMPTIONS),
+            "neighbouring": (f"add or remove one unit (every sequence of one {unit!r})"
+                             if unit else NEIGHBOURING),
         }
+        for name in dict.fromkeys(s.mechanism for s in ledger):
+            part = [s for s in ledger if s.mechanism == name]
+            facts[f"epsilon of {name} alone"] = compute_epsilon(part, spent.delta,
+                                                                self.config.accountant)
+            if name != "dp-sgd":
+                facts[f"noise multiplier of {name}"] = part[0].noise_multiplier
+        if sgd:
+            facts.update({
+                "noise_multiplier": sigmas[0] if len(sigmas) == 1 else sigmas,
+                "l2_norm_clip": self.config.l2_norm_clip,
+                "sampling_probability": qs[0] if len(qs) == 1 else qs,
+                "discriminator_steps": int(sum(s.steps for s in sgd)),
+                "truncation_delta": overflow_delta(sgd),
+            })
+        facts["public, NOT covered"] = (
+            "attributes " + ", ".join(self.public) + " (taken from the data as they are)"
+            if self.public else "nothing")
+        facts["schema"] = schema
+        facts["assumptions"] = "; ".join(ASSUMPTIONS)
+        return facts
 
     def get_state(self) -> dict:
         """JSON-able state saved in the model's config."""
         return {"segments": [dataclasses.asdict(s) for s in self.all_segments() if s.steps],
                 "delta": self.delta, "n": self.n,
-                "schema_excluded": list(self.schema_excluded)}
+                "schema_excluded": list(self.schema_excluded), "public": list(self.public)}

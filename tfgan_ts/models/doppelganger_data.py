@@ -1,0 +1,101 @@
+"""DoppelGANger's training data: a DataFrame or SequenceData checked and encoded, the units
+of privacy and the released attribute table of a private run, and the batches fit reads."""
+
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+import pandas as pd
+
+from ..privacy_unit import one_sequence_per_unit, unit_codes, unit_weights
+from ..sequence_data import SequenceData
+from .attribute_table import AttributeTable, released_table
+from .sequence_pipeline import fixed_size_batches, poisson_batches
+
+HISTOGRAM = "attribute histogram"
+
+
+class SequenceTraining:
+    """Mixin of :class:`DoppelGANger`: what ``fit`` and ``make_dataset`` train on."""
+
+    def make_dataset(self, x, batch_size: int = 100, shuffle: bool = True, seed=None):
+        """A ``tf.data.Dataset`` of training batches from a DataFrame or SequenceData (fits the
+        spec on a DataFrame if it is not fitted yet). Batches have a fixed size (the last
+        partial batch of each pass is left out; with shuffling, a different one each epoch).
+
+        With ``dp``: Poisson-sampled batches instead (each example in with probability
+        batch_size / n at every discriminator step, padded to a fixed size with a mask);
+        ``shuffle`` does not apply and ``seed`` is refused, as the sampling must stay secret.
+        """
+        x = self._training_data(x)
+        if self.dp is None:
+            return fixed_size_batches(x, self.variable_length, batch_size, shuffle,
+                                      seed if seed is not None else self.seed)
+        if self.dp.mechanism == "embedding":
+            raise ValueError("DPConfig(mechanism='embedding') reads the data once, in fit: "
+                             "pass the DataFrame or SequenceData to fit, not a dataset")
+        if seed is not None:
+            raise ValueError("with dp the Poisson sampling is seeded from the operating "
+                             "system: a known seed would void the amplification by "
+                             "sampling that the accountant assumes; drop seed=")
+        if not self._gan_compiled:
+            self._ensure_ready()
+        replicas = self.distribute_strategy.num_replicas_in_sync
+        plan = self.ledger.sampling_plan(len(x), batch_size, multiple_of=replicas)
+        return poisson_batches(x, self.variable_length, plan, self.d_rounds)
+
+    def _training_data(self, x) -> SequenceData:
+        """``x`` as a checked SequenceData (the spec fitted on a DataFrame if need be); under
+        DP also its units (``self._unit_weights``) and the released attribute table."""
+        frame = x if isinstance(x, pd.DataFrame) else None
+        if frame is not None:
+            if not self.spec.fitted_:
+                self.spec.fit(frame)
+            x = self.spec.transform(frame)
+        if not isinstance(x, SequenceData):
+            raise ValueError(
+                "fit takes a long/wide DataFrame, a tg.SequenceData or a tf.data.Dataset "
+                f"from model.make_dataset; got {type(x).__name__}")
+        if not self._networks_ready:
+            self._make_networks()
+        self.spec.check_layout(x)
+        if len(x) == 0:
+            raise ValueError("there are no sequences to train on")
+        if self.dp is not None:
+            self._private_units(frame, x)
+        elif self.attribute_source == "empirical" and self.attribute_dim:
+            self.attribute_table = AttributeTable.from_encoded(x.attributes)
+        return x
+
+    def _private_units(self, frame, x: SequenceData) -> None:
+        """The units of the training sequences (checked), the ledger's n and δ, and the
+        attribute table released once (public attributes as they are, noisy histograms of
+        the others)."""
+        unit = self.dp.unit
+        if unit is not None and frame is None:
+            raise ValueError(f"DPConfig(unit={unit!r}) reads the unit column from the "
+                             "training DataFrame: pass the DataFrame, not a SequenceData")
+        if frame is None:
+            codes = np.arange(len(x), dtype=np.int64)
+        else:
+            codes = unit_codes(frame, self.spec.example_id, unit, x.example_ids)
+        if self.dp.mechanism == "dp-sgd":
+            one_sequence_per_unit(codes, unit)
+        self._unit_weights = unit_weights(codes)
+        self.ledger.prepare(self.spec, int(codes.max()) + 1)
+        private = self._private_attributes()
+        if self.attribute_source != "released" or (
+                self.attribute_table is not None and (self.ledger.released(HISTOGRAM)
+                                                      or not private)):
+            return  # released already: a second fit reuses it at no further cost
+        sigma = self.ledger.release_sigma(HISTOGRAM, self.dp.attribute_share) if private \
+            else None
+        rng = np.random.default_rng(secrets.randbits(128))
+        self.attribute_table = released_table(self.spec, x.attributes, self._unit_weights,
+                                              self.ledger.public, sigma, rng)
+        if private:
+            self.ledger.record_release(HISTOGRAM, sigma)
+
+    def _private_attributes(self) -> list[str]:
+        return [c.name for c in self.spec.attributes if c.name not in self.ledger.public]

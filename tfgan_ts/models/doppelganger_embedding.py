@@ -1,0 +1,160 @@
+"""DoppelGANger's one-shot private mechanism (``DPConfig(mechanism="embedding")``, after
+DP-MERF, Harder et al., AISTATS 2021): every training sequence is mapped on one global scale
+to random Fourier features times its encoded attributes (norm 1), each unit's mean of those is
+summed, the sum is released once with Gaussian noise, and the generator is trained to match
+the noisy mean for as long as wanted. Only the release reads real data, so the training
+costs no further privacy and needs no critic."""
+
+from __future__ import annotations
+
+import math
+import secrets
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ..columns import Continuous
+from ..gan import minimize, update_average
+from ..seeding import network_seeds
+
+EMBEDDING = "embedding"
+# kernel widths relative to √(d/6), the typical distance of two points uniform in [0, 1]^d:
+# fixed in advance (a width fitted to the data would read the data outside the release)
+BANDWIDTHS = (0.125, 0.25, 0.5, 1.0)
+
+
+class EmbeddingTraining:
+    """Mixin of :class:`DoppelGANger` for ``DPConfig(mechanism="embedding")``."""
+
+    @property
+    def _uses_embedding(self) -> bool:
+        return self.dp is not None and self.dp.mechanism == EMBEDDING
+
+    def _make_embedding_variables(self):
+        """The random frequencies (data-independent, saved with the model) and the released
+        target (zeros until the release)."""
+        d_in = self._embedding_input_dim()
+        k = self.dp.embedding_features
+        seed = network_seeds(self.weights_seed, 6)[5] if self.weights_seed is not None \
+            else secrets.randbits(62)
+        rng = np.random.default_rng(seed)
+        widths = np.resize(np.asarray(BANDWIDTHS) * math.sqrt(d_in / 6.0), k)
+        freqs = rng.normal(size=(d_in, k)) / widths
+        self.embedding_frequencies = self.add_weight(
+            shape=(d_in, k), dtype="float32", trainable=False, name="embedding_frequencies",
+            initializer=keras.initializers.Constant(freqs.astype(np.float32)))
+        self.embedding_target = self.add_weight(
+            shape=(2 * k, max(self.attribute_dim, 1)), dtype="float32", trainable=False,
+            initializer="zeros", name="embedding_target")
+
+    def _embedding_input_dim(self) -> int:
+        return self.max_length * (self.feature_dim + int(self.variable_length))
+
+    def _global_steps(self, derived, steps, mask):
+        """[b, max_length·(features + flag)]: every feature step on its column's [0, 1] scale
+        (auto-normalized ones rebuilt from their midpoint and half-range), zero after the
+        end, and the generation flags when lengths vary."""
+        spec = self.spec
+        autos = spec._auto_features()
+        offset = 0 if spec.time_start_ is None else sum(
+            o.dim for o in spec.time_start_.outputs())
+        cols, start, auto = [], 0, 0
+        for col in spec._feature_columns():
+            dim = sum(o.dim for o in col.outputs())
+            block = steps[..., start:start + dim]
+            if any(col is a for a in autos):
+                mid = derived[:, offset + 2 * auto][:, None, None]
+                half = derived[:, offset + 2 * auto + 1][:, None, None]
+                if col.normalization == "zero_one":
+                    block = mid + (2.0 * block - 1.0) * half / 2.0
+                else:
+                    block = (mid + 1.0) / 2.0 + block * (half + 1.0) / 4.0
+                auto += 1
+            elif isinstance(col, Continuous) and col.normalization != "zero_one":
+                block = (block + 1.0) / 2.0
+            cols.append(block)
+            start += dim
+        values = tf.concat(cols, -1) * tf.cast(mask, steps.dtype)[..., None]
+        if self.variable_length:
+            values = tf.concat([values, tf.cast(mask, steps.dtype)[..., None]], -1)
+        return tf.reshape(values, [tf.shape(values)[0], -1])
+
+    def _embedding_sum(self, attributes, derived, steps, mask, weights=None):
+        """Σ_i w_i · φ(sequence_i) ⊗ a_i / √(attributes) as a [2k, A] matrix; every term
+        has norm 1 (w = 1), so a unit whose weights sum to 1 moves the sum by at most 1."""
+        dtype = tf.float32
+        x = self._global_steps(tf.cast(derived, dtype), tf.cast(steps, dtype), mask)
+        proj = tf.matmul(x, self.embedding_frequencies)
+        k = self.dp.embedding_features
+        phi = tf.concat([tf.cos(proj), tf.sin(proj)], -1) / math.sqrt(k)
+        if self.attribute_dim:
+            a = tf.cast(attributes, dtype) / math.sqrt(len(self.spec.attributes))
+        else:
+            a = tf.ones([tf.shape(x)[0], 1], dtype)
+        if weights is not None:
+            a = a * tf.cast(weights, dtype)[:, None]
+        return tf.matmul(phi, a, transpose_a=True)
+
+    def _release_embedding(self, x, weights, batch_size: int = 2000) -> None:
+        """The one release: the weighted sum over the training sequences plus Gaussian noise
+        (σ calibrated by the ledger), divided by the number of units. Once per model."""
+        if self.ledger.released(EMBEDDING):
+            return
+        sigma = self.ledger.release_sigma(EMBEDDING)
+        total = np.zeros(self.embedding_target.shape, np.float64)
+        for i in range(0, len(x), batch_size):
+            part = slice(i, i + batch_size)
+            total += self._embedding_sum(x.attributes[part], x.derived_attributes[part],
+                                         x.features[part], x.gen_flags[part],
+                                         weights[part]).numpy()
+        rng = np.random.default_rng(secrets.randbits(128))
+        noisy = total + rng.normal(0.0, sigma, total.shape)
+        self.embedding_target.assign((noisy / self.ledger.n).astype(np.float32))
+        self.ledger.record_release(EMBEDDING, sigma)
+
+    def _embedding_train_step(self, data):  # noqa: ARG002 (no real data after the release)
+        """One generator step towards the released mean embedding."""
+        batch = self._embedding_batch
+        cond = self._sample_attributes(batch)
+
+        def loss():
+            attr, derived, steps, mask = self._forward(*self._noise(batch), attributes=cond)
+            mean = self._embedding_sum(attr, derived, steps, mask) / float(batch)
+            return tf.reduce_sum(tf.square(mean - self.embedding_target))
+
+        distance = minimize(self.generator_optimizer, loss, self.generator_variables)
+        if self.generator_average:
+            update_average(self._generator_averages, self.generator_variables,
+                           self.generator_average)
+        return self._update_metrics({"embedding_distance": distance})
+
+    def _sample_attributes(self, batch):
+        """``batch`` rows of the released attribute table (None without attributes)."""
+        if self._attribute_pool is None:
+            return None
+        idx = keras.random.randint((batch,), 0, int(self._attribute_pool.shape[0]),
+                                   seed=self.seed_generator)
+        return tf.gather(self._attribute_pool, idx)
+
+    def _set_attribute_pool(self):
+        self._attribute_pool = (
+            tf.constant(self.attribute_table.pool(seed=self.seed or 0))
+            if self.attribute_table is not None and self.attribute_source == "released"
+            else None)
+
+    def _embedding_fit(self, x, epochs, batch_size, callbacks, verbose, fit, **kwargs):
+        """Release once, then ``epochs`` × ⌈n / batch_size⌉ generator steps of
+        ``batch_size`` generated sequences."""
+        if isinstance(x, tf.data.Dataset):
+            raise ValueError("DPConfig(mechanism='embedding') reads the data once, in fit: "
+                             "pass the DataFrame or SequenceData, not a dataset")
+        data = self._training_data(x)
+        self._ensure_ready()
+        self._release_embedding(data, self._unit_weights)
+        self._set_attribute_pool()
+        self._embedding_batch = int(batch_size)
+        steps = max(1, math.ceil(len(data) / batch_size))
+        dataset = tf.data.Dataset.from_tensors(tf.zeros([1])).repeat(steps)
+        self.train_function = None
+        return fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose, **kwargs)
