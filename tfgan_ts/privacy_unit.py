@@ -24,15 +24,15 @@ def unit_codes(df: pd.DataFrame, example_id: str, unit: str | None,
     values = df[unit]
     if values.isna().any():
         where = df.loc[values.isna(), example_id].iloc[0]
-        raise ValueError(f"the privacy unit column {unit!r} is missing in sequence {where!r}; "
+        raise ValueError(f"the privacy unit column {unit!r} is missing in sequence {where}; "
                          "every row needs the unit it belongs to")
     per_example = values.groupby(df[example_id], sort=False).nunique()
     mixed = per_example[per_example > 1]
     if len(mixed):
         raise ValueError(
             f"the privacy unit column {unit!r} is not constant within a sequence: sequence "
-            f"{mixed.index[0]!r} has {int(mixed.iloc[0])} different values ({len(mixed)} "
-            "sequences like that); a unit must hold whole sequences: cut the sequences at "
+            f"{mixed.index[0]} has {int(mixed.iloc[0])} different values ({len(mixed)} "
+            "sequence(s) like that); a unit must hold whole sequences: cut the sequences at "
             "unit boundaries (e.g. non-overlapping days for a counter-day unit)")
     first = values.groupby(df[example_id], sort=False).first()
     codes, _ = pd.factorize(first.reindex(pd.Index(example_ids, dtype=object)).to_numpy())
