@@ -2,6 +2,7 @@
 (public attributes as they are, noisy histograms of the others), the one-shot embedding
 mechanism, and epsilon of the composed mechanisms against dp-accounting directly."""
 
+import json
 import os
 import sys
 
@@ -174,3 +175,20 @@ def test_released_table_public_exact_and_private_noisy():
     noisy = released_table(spec, x.attributes, weights, [], 50.0, np.random.default_rng(3))
     shares = noisy.sample(200_000, seed=1)[:, :2].mean(0)
     assert np.abs(shares - x.attributes[:, :2].mean(0)).max() > 0.02
+
+
+def test_cli_plans_the_same_releases_as_the_model(embedded, capsys):
+    from tfgan_ts.cli import main
+
+    model, _ = embedded
+    assert main(["privacy", "--mechanism", "embedding", "--n", "20", "--target-epsilon", "3",
+                 "--attribute-histograms", "--json"]) == 0
+    planned = json.loads(capsys.readouterr().out)
+    facts = model.privacy_report()
+    assert planned["histogram_noise_multiplier"] == pytest.approx(
+        facts["noise multiplier of attribute histogram"], rel=1e-9)
+    assert planned["embedding_noise_multiplier"] == pytest.approx(
+        facts["noise multiplier of embedding"], rel=1e-9)
+    assert planned["epsilon"] == pytest.approx(model.privacy_spent().epsilon, rel=1e-9)
+    assert main(["privacy", "--n", "20", "--target-epsilon", "3"]) == 2
+    assert "--epochs is needed to plan a dp-sgd run" in capsys.readouterr().err

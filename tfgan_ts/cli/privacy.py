@@ -109,7 +109,52 @@ def _round_up(x: float, digits: int = 6) -> str:
     return f"{math.ceil(x / unit - 1e-9) * unit:.{digits}g}"
 
 
+def _plan_embedding(args: argparse.Namespace) -> int:
+    """``privacy --mechanism embedding``: σ of the one release (and of the attribute
+    histograms), and the epsilon they end at."""
+    if args.n < 1:
+        raise ValueError(f"--n must be a positive integer, got {args.n}")
+    _check_dp_numbers(args, _DP_NUMBERS[:3])
+    if args.noise_multiplier is None and args.target_epsilon is None:
+        raise ValueError("give --noise-multiplier S (to get epsilon) or --target-epsilon E "
+                         "(to get the S that spends it)")
+    from ..gan.dp import DPConfig, PrivacyLedger
+
+    config = DPConfig(noise_multiplier=args.noise_multiplier, mechanism="embedding",
+                      target_epsilon=args.target_epsilon, delta=args.delta,
+                      accountant=args.accountant or "auto")
+    ledger = PrivacyLedger(config)
+    ledger.n, ledger.delta = args.n, config.resolve_delta(args.n)
+    facts = {"n": args.n, "delta": ledger.delta, "accountant": config.accountant}
+    if args.attribute_histograms:
+        facts["histogram_noise_multiplier"] = ledger.release_sigma(
+            "attribute histogram", config.attribute_share)
+        ledger.record_release("attribute histogram", facts["histogram_noise_multiplier"])
+    facts["embedding_noise_multiplier"] = ledger.release_sigma("embedding")
+    ledger.record_release("embedding", facts["embedding_noise_multiplier"])
+    facts["epsilon"] = ledger.spent().epsilon
+    if args.json:
+        print(json.dumps(facts, indent=2))
+        return 0
+    print("one-shot embedding release, planned (nothing is trained):")
+    rows = [("training units n", f"{args.n}"), ("delta", f"{ledger.delta:g}"),
+            ("accountant", config.accountant)]
+    if args.attribute_histograms:
+        rows.append(("attribute histograms sigma", _round_up(
+            facts["histogram_noise_multiplier"]) + f"  ({config.attribute_share:g} of the "
+            "budget in 1/sigma^2)"))
+    rows += [("embedding sigma", _round_up(facts["embedding_noise_multiplier"])),
+             ("epsilon", f"{facts['epsilon']:.4g}")]
+    for name, value in rows:
+        print(f"  {name:<28}{value}")
+    return 0
+
+
 def _cmd_privacy(args: argparse.Namespace) -> int:
+    if args.mechanism == "embedding":
+        return _plan_embedding(args)
+    if args.epochs is None:
+        raise ValueError("--epochs is needed to plan a dp-sgd run")
     for flag, value in (("--n", args.n), ("--batch-size", args.batch_size),
                         ("--epochs", args.epochs), ("--d-rounds", args.d_rounds)):
         if value < 1:
@@ -126,7 +171,7 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
 
     ledger = PrivacyLedger(DPConfig(noise_multiplier=args.noise_multiplier,
                                     target_epsilon=args.target_epsilon, delta=args.delta,
-                                    accountant=args.accountant))
+                                    accountant=args.accountant or "rdp"))
     facts = ledger.preview(args.n, args.batch_size, args.epochs, args.d_rounds)
     overflow = facts.pop("overflow_probability")
     sigma, steps, delta = facts["noise_multiplier"], facts["discriminator_steps"], facts["delta"]
@@ -146,7 +191,7 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
                                 f"x d_rounds {args.d_rounds})"),
         ("noise multiplier sigma", shown),
         ("delta", f"{delta:g}  ({facts['truncation_delta']:.2g} of it for batch truncation)"),
-        ("accountant", args.accountant),
+        ("accountant", args.accountant or "rdp"),
         ("epsilon", f"{facts['epsilon']:.4g}"),
     ]
     print("DP-SGD on the discriminators, planned run (nothing is trained):")
@@ -194,11 +239,16 @@ def add_privacy(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                        "would spend (DP-SGD on the discriminators, Poisson-sampled batches), "
                        "or with --target-epsilon the noise multiplier that spends it, computed "
                        "exactly as the model does, without data or training.")
-    p.add_argument("--n", type=int, required=True, help="number of training sequences (after "
-                   "synthesize's --holdout share is taken out)")
+    p.add_argument("--mechanism", choices=["dp-sgd", "embedding"], default="dp-sgd",
+                   help="dp-sgd (default): steps, sigma and epsilon of DP-SGD training; "
+                   "embedding: sigma of the one release")
+    p.add_argument("--n", type=int, required=True, help="number of training sequences or units "
+                   "(after synthesize's --holdout share is taken out)")
     p.add_argument("--batch-size", type=int, default=100, help="expected batch size (default "
                    "100)")
-    p.add_argument("--epochs", type=int, required=True, help="training epochs")
+    p.add_argument("--epochs", type=int, help="training epochs (dp-sgd)")
+    p.add_argument("--attribute-histograms", action="store_true", help="embedding: the "
+                   "attributes are released as noisy histograms too (not public)")
     p.add_argument("--d-rounds", type=int, default=1, help="discriminator steps per generator "
                    "step (default 1)")
     p.add_argument("--noise-multiplier", type=float, metavar="S", help="noise multiplier sigma")
@@ -206,6 +256,7 @@ def add_privacy(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                    "--noise-multiplier: the epsilon to spend; prints the calibrated sigma")
     p.add_argument("--delta", type=float, metavar="D", help="default 1/n rounded down to a "
                    "power of ten, at most 1e-5")
-    p.add_argument("--accountant", choices=["rdp", "pld"], default="rdp", help="default rdp")
+    p.add_argument("--accountant", choices=["rdp", "pld"], help="default rdp for dp-sgd, pld "
+                   "for embedding")
     p.add_argument("--json", action="store_true", help="print the numbers as a JSON object")
     p.set_defaults(func=_cmd_privacy)
