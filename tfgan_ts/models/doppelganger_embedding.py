@@ -34,13 +34,23 @@ class EmbeddingTraining:
     def _make_embedding_variables(self):
         """The random frequencies (data-independent, saved with the model) and the released
         target (zeros until the release)."""
-        d_in = self._embedding_input_dim()
+        d_values, d_shapes = self._embedding_input_dims()
+        d_in = d_values + d_shapes
         k = self.dp.embedding_features
         seed = network_seeds(self.weights_seed, 6)[5] if self.weights_seed is not None \
             else secrets.randbits(62)
         rng = np.random.default_rng(seed)
-        widths = np.resize(np.asarray(BANDWIDTHS) * math.sqrt(d_in / 6.0), k)
-        freqs = rng.normal(size=(d_in, k)) / widths
+        # block-diagonal: half the frequencies see the values on their global scale, half
+        # the auto-normalized shapes (how a sequence moves within its own range)
+        k_values = k if not d_shapes else k - k // 2
+        freqs = np.zeros((d_in, k))
+        for rows, cols in ((slice(0, d_values), slice(0, k_values)),
+                           (slice(d_values, d_in), slice(k_values, k))):
+            width = cols.stop - cols.start
+            dim = rows.stop - rows.start
+            if width and dim:
+                widths = np.resize(np.asarray(BANDWIDTHS) * math.sqrt(dim / 6.0), width)
+                freqs[rows, cols] = rng.normal(size=(dim, width)) / widths
         self.embedding_frequencies = self.add_weight(
             shape=(d_in, k), dtype="float32", trainable=False, name="embedding_frequencies",
             initializer=keras.initializers.Constant(freqs.astype(np.float32)))
@@ -48,22 +58,26 @@ class EmbeddingTraining:
             shape=(2 * k, max(self.attribute_dim, 1)), dtype="float32", trainable=False,
             initializer="zeros", name="embedding_target")
 
-    def _embedding_input_dim(self) -> int:
-        return self.max_length * (self.feature_dim + int(self.variable_length))
+    def _embedding_input_dims(self) -> tuple[int, int]:
+        """Sizes of the two inputs: values (and flags) on the global scale, and the
+        auto-normalized shapes."""
+        values = self.max_length * (self.feature_dim + int(self.variable_length))
+        return values, self.max_length * len(self.spec._auto_features())
 
     def _global_steps(self, derived, steps, mask):
-        """[b, max_length·(features + flag)]: every feature step on its column's [0, 1] scale
-        (auto-normalized ones rebuilt from their midpoint and half-range), zero after the
-        end, and the generation flags when lengths vary."""
+        """[b, d]: every feature step on its column's [0, 1] scale (auto-normalized ones
+        rebuilt from their midpoint and half-range), zero after the end, the generation
+        flags when lengths vary; then the auto-normalized steps themselves (the shapes)."""
         spec = self.spec
         autos = spec._auto_features()
         offset = 0 if spec.time_start_ is None else sum(
             o.dim for o in spec.time_start_.outputs())
-        cols, start, auto = [], 0, 0
+        cols, shapes, start, auto = [], [], 0, 0
         for col in spec._feature_columns():
             dim = sum(o.dim for o in col.outputs())
             block = steps[..., start:start + dim]
             if any(col is a for a in autos):
+                shapes.append(block if col.normalization == "zero_one" else (block + 1) / 2)
                 mid = derived[:, offset + 2 * auto][:, None, None]
                 half = derived[:, offset + 2 * auto + 1][:, None, None]
                 if col.normalization == "zero_one":
@@ -75,10 +89,14 @@ class EmbeddingTraining:
                 block = (block + 1.0) / 2.0
             cols.append(block)
             start += dim
-        values = tf.concat(cols, -1) * tf.cast(mask, steps.dtype)[..., None]
+        mask = tf.cast(mask, steps.dtype)[..., None]
+        values = tf.concat(cols, -1) * mask
         if self.variable_length:
-            values = tf.concat([values, tf.cast(mask, steps.dtype)[..., None]], -1)
-        return tf.reshape(values, [tf.shape(values)[0], -1])
+            values = tf.concat([values, mask], -1)
+        flat = [tf.reshape(values, [tf.shape(values)[0], -1])]
+        if shapes:
+            flat.append(tf.reshape(tf.concat(shapes, -1) * mask, [tf.shape(values)[0], -1]))
+        return tf.concat(flat, -1)
 
     def _embedding_sum(self, attributes, derived, steps, mask, weights=None):
         """Σ_i w_i · φ(sequence_i) ⊗ a_i / √(attributes) as a [2k, A] matrix; every term
