@@ -53,7 +53,14 @@ def test_weights_seed_makes_the_same_networks_without_global_seeding():
         model.fit(data, epochs=1, batch_size=8, shuffle=False, verbose=0)
         return initial, model.generate_arrays(6, seed=1).features
 
+    keras.utils.set_random_seed(7)
+    state = np.random.get_state()[1].copy()
+    python_state = random.getstate()
     first, out_first = fitted(5)
+    # the fit left the global generators as it found them
+    np.testing.assert_array_equal(np.random.get_state()[1], state)
+    assert random.getstate() == python_state  # LSTM dropout seeds too
+    assert before.shape == state.shape
     keras.utils.set_random_seed(123)  # the global generator must not matter
     second, out_second = fitted(5)
     other = tg.DoppelGANger(toy_spec().fit(data), sample_len=2, weights_seed=6, **TINY)
@@ -63,13 +70,6 @@ def test_weights_seed_makes_the_same_networks_without_global_seeding():
         np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(out_first, out_second, atol=1e-6)
     assert not np.allclose(first[0], other[0])
-    keras.utils.set_random_seed(7)
-    state = np.random.get_state()[1].copy()
-    python_state = random.getstate()
-    fitted(5)
-    np.testing.assert_array_equal(np.random.get_state()[1], state)
-    assert random.getstate() == python_state  # LSTM dropout seeds too
-    assert before.shape == state.shape
 
 
 def test_tabular_weights_seed_seeds_the_dropout_too():
