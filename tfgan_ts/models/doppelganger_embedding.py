@@ -64,7 +64,7 @@ class EmbeddingTraining:
         values = self.max_length * (self.feature_dim + int(self.variable_length))
         return values, self.max_length * len(self.spec._auto_features())
 
-    def _global_steps(self, derived, steps, mask):
+    def _embedding_inputs(self, derived, steps, mask):
         """[b, d]: every feature step on its column's [0, 1] scale (auto-normalized ones
         rebuilt from their midpoint and half-range), zero after the end, the generation
         flags when lengths vary; then the auto-normalized steps themselves (the shapes)."""
@@ -102,7 +102,7 @@ class EmbeddingTraining:
         """Σ_i w_i · φ(sequence_i) ⊗ a_i / √(attributes) as a [2k, A] matrix; every term
         has norm 1 (w = 1), so a unit whose weights sum to 1 moves the sum by at most 1."""
         dtype = tf.float32
-        x = self._global_steps(tf.cast(derived, dtype), tf.cast(steps, dtype), mask)
+        x = self._embedding_inputs(tf.cast(derived, dtype), tf.cast(steps, dtype), mask)
         proj = tf.matmul(x, self.embedding_frequencies)
         k = self.dp.embedding_features
         phi = tf.concat([tf.cos(proj), tf.sin(proj)], -1) / math.sqrt(k)

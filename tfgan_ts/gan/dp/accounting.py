@@ -69,22 +69,7 @@ def gaussian_sigma(target_epsilon: float, delta: float, accountant: str = "rdp",
         return dp_accounting.ComposedDpEvent(
             [s.event() for s in spent] + [dp_accounting.GaussianDpEvent(sigma)])
 
-    def solve(name, bracket):
-        with _quiet_absl():
-            return float(dp_accounting.calibrate_dp_mechanism(
-                lambda: make_accountant(name), event, target_epsilon, remaining, bracket,
-                tol=1e-5))
-
-    sigma = solve("rdp", dp_accounting.LowerEndpointAndGuess(1e-3, 1.0))
-    if accountant == "rdp":
-        return sigma
-    # PLD is tighter (smaller σ) but its grid explodes at tiny σ: bracket below RDP's σ
-    for low in (0.6, 0.3, 0.1):
-        try:
-            return solve("pld", dp_accounting.ExplicitBracketInterval(low * sigma, sigma))
-        except ValueError:
-            continue
-    return sigma
+    return _solve_sigma(event, target_epsilon, remaining, accountant, lowest=1e-3, tol=1e-5)
 
 
 def overflow_delta(segments) -> float:
@@ -142,16 +127,22 @@ def calibrate_noise_multiplier(target_epsilon: float, delta: float, plan: Poisso
             [s.event() for s in spent]
             + [sampled_gaussian_event(plan.sampling_probability, sigma, steps)])
 
+    return _solve_sigma(event, target_epsilon, remaining, accountant, lowest=1e-2, tol=1e-4)
+
+
+def _solve_sigma(event, target_epsilon: float, delta: float, accountant: str, lowest: float,
+                 tol: float) -> float:
+    """The smallest σ whose ``event(σ)`` ends at ``target_epsilon``: RDP first; PLD is
+    tighter (smaller σ) but its grid explodes at tiny σ, so it is bracketed below RDP's."""
     def solve(name, bracket):
         with _quiet_absl():
             return float(dp_accounting.calibrate_dp_mechanism(
-                lambda: make_accountant(name), event, target_epsilon, remaining, bracket,
-                tol=1e-4))
+                lambda: make_accountant(name), event, target_epsilon, delta, bracket,
+                tol=tol))
 
-    sigma = solve("rdp", dp_accounting.LowerEndpointAndGuess(1e-2, 1.0))
+    sigma = solve("rdp", dp_accounting.LowerEndpointAndGuess(lowest, 1.0))
     if accountant == "rdp":
         return sigma
-    # PLD is tighter than RDP (its σ is smaller) but very slow at tiny σ: bracket below RDP's
     for low in (0.6, 0.3, 0.1):
         try:
             return solve("pld", dp_accounting.ExplicitBracketInterval(low * sigma, sigma))
