@@ -52,9 +52,11 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, Embedding
             or released with ``dp``, where every attribute is Discrete.
         decoder_filters: > 0 replaces the per-cell dense output by ``decoder_filters``
             channels per step and two convolutions along time that span cell boundaries.
-        critic_filters: > 0 (default 32) adds a local convolutional branch over steps and
-            their first differences to the critic (smoother, less jagged sequences; about
-            2× the training time); 0 = the paper's MLP critic.
+        critic_filters: > 0 adds a local convolutional branch over steps and their first
+            differences to the critic (smoother, less jagged sequences; about 2× the training
+            time); 0 = the paper's MLP critic. Default 32, but 0 with ``dp``: DP-SGD's
+            per-example gradients of the convolutions made a step 3.5× slower (the
+            embedding mechanism has no critic).
         generator_average: momentum of the exponential moving average of the generator's
             weights that ``fit`` leaves the generator with (sampling from averaged weights
             gives smoother, less noisy sequences; 0 = the last step's weights, as the paper).
@@ -90,7 +92,7 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, Embedding
         use_attribute_discriminator: bool = True,
         attribute_source: str = "auto",
         decoder_filters: int = 0,
-        critic_filters: int = 32,
+        critic_filters: int | None = None,
         generator_average: float = 0.999,
         seed: int | None = None,
         weights_seed: int | None = None,
@@ -114,7 +116,9 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, Embedding
             discriminator_units=discriminator_units, discriminator_layers=discriminator_layers,
             attribute_discriminator_units=attribute_discriminator_units,
             attribute_discriminator_layers=attribute_discriminator_layers,
-            decoder_filters=decoder_filters, critic_filters=critic_filters,
+            decoder_filters=decoder_filters,
+            critic_filters=critic_filters if critic_filters is not None else (
+                0 if dp is not None else 32),
         )
         for name, value in sizes.items():
             minimum = (0 if name.endswith(("layers", "filters")) and name != "lstm_layers"
