@@ -79,7 +79,7 @@ def epoch_progress(epochs: int):
     """A Keras callback drawing one progress bar over the epochs, with the last losses."""
     import keras
 
-    keys = ("d_loss", "g_loss", "wasserstein", "epsilon")
+    keys = ("d_loss", "g_loss", "wasserstein", "embedding_distance", "epsilon")
 
     class EpochProgress(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):  # noqa: ARG002  (Keras' signature)
