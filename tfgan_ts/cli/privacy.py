@@ -95,11 +95,17 @@ def schema_error(leaks: list[str], time: str | None) -> ValueError:
 
 def dp_note(dp: DPConfig | None) -> None:
     """Print what a DP run's epsilon does not cover (nothing when DP is off)."""
-    if dp is not None:
-        print("note: epsilon covers the trained model and the sequences it generates. NOT "
-              "covered: the training logs (the losses shown during training, History, the "
-              "report's training curves) and the report's comparisons with the real data; do "
-              "not publish those as private")
+    if dp is None:
+        return
+    if dp.mechanism == "embedding":
+        logs = ("the training log (embedding_distance) reads only the noisy release and is "
+                "covered. NOT covered: ")
+    else:
+        logs = ("NOT covered: the training logs (the losses shown during training, History, "
+                "the report's training curves), ")
+    print("note: epsilon covers the trained model and the sequences it generates; " + logs
+          + "the attributes declared public and the report's comparisons with the real data; "
+          "do not publish those as private")
 
 
 def _round_up(x: float, digits: int = 6) -> str:

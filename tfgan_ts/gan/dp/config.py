@@ -23,8 +23,9 @@ ASSUMPTIONS = (
     "of the mean embedding does; the generator's training and generation are post-processing",
     "DP noise and sampling come from generators seeded by the operating system (not from "
     "seed=, not cryptographic generators)",
-    "training logs (d_loss, gp, wasserstein) are computed from real data without noise and "
-    "are not covered: do not publish them",
+    "dp-sgd: the training logs (d_loss, gp, wasserstein) are computed from real data without "
+    "noise and are not covered: do not publish them (the embedding's log reads only the "
+    "release)",
     "hyper-parameter tuning on the same data is not accounted for",
 )
 
