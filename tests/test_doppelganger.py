@@ -270,8 +270,10 @@ def run_on_two_cpus(body: str) -> str:
 
 
 def test_mirrored_strategy_on_two_logical_cpus():
+    """A normal and a DP-SGD model in one subprocess (one TensorFlow start)."""
     stdout = run_on_two_cpus("""
         from test_doppelganger import TINY, toy_frame, toy_spec
+        from test_dp import declared_spec
         assert strategy.num_replicas_in_sync == 2
         with strategy.scope():
             model = tg.DoppelGANger(toy_spec(), sample_len=2, **TINY)
@@ -279,8 +281,17 @@ def test_mirrored_strategy_on_two_logical_cpus():
         history = model.fit(toy_frame(), epochs=2, batch_size=8, verbose=0)
         assert np.isfinite(history.history["d_loss"]).all()
         print("replicas", strategy.num_replicas_in_sync, "rows", len(model.generate(3, seed=0)))
+        with strategy.scope():
+            model = tg.DoppelGANger(declared_spec(), sample_len=2, **TINY,
+                                    dp=tg.DPConfig(noise_multiplier=1.0))
+            model.compile()
+        history = model.fit(toy_frame(n=40), epochs=2, batch_size=8, verbose=0)
+        assert np.isfinite(history.history["d_loss"]).all()
+        print("steps", int(model.dp_steps.numpy()), "eps", model.privacy_spent().epsilon)
     """)
     assert "replicas 2 rows" in stdout
+    # DP: 40 sequences, batch 8: 5 steps per epoch, 2 epochs, counted once (not per replica)
+    assert "steps 10 " in stdout
 
 
 def test_bad_input():

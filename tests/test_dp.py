@@ -16,7 +16,7 @@ from tfgan_ts.gan import dp
 from tfgan_ts.models.doppelganger_dp import EpsilonLogger
 
 sys.path.insert(0, os.path.dirname(__file__))
-from test_doppelganger import TINY, run_on_two_cpus, toy_frame  # noqa: E402
+from test_doppelganger import TINY, toy_frame  # noqa: E402
 
 
 def declared_spec():
@@ -340,21 +340,8 @@ def test_epsilon_logger_is_first_so_history_sees_it(dp_trained):
     assert history.history["epsilon"][-1] == pytest.approx(model.privacy_spent().epsilon)
 
 
-def test_dp_under_mirrored_strategy():
-    """Two logical CPUs, in a subprocess (devices are fixed at TensorFlow start-up)."""
-    stdout = run_on_two_cpus("""
-        from test_doppelganger import TINY, toy_frame
-        from test_dp import declared_spec
-        with strategy.scope():
-            model = tg.DoppelGANger(declared_spec(), sample_len=2, **TINY,
-                                    dp=tg.DPConfig(noise_multiplier=1.0))
-            model.compile()
-        history = model.fit(toy_frame(n=40), epochs=2, batch_size=8, verbose=0)
-        assert np.isfinite(history.history["d_loss"]).all()
-        print("steps", int(model.dp_steps.numpy()), "eps", model.privacy_spent().epsilon)
-    """)
-    # 40 sequences, batch 8: 5 steps per epoch, 2 epochs, counted once (not per replica)
-    assert "steps 10 " in stdout
+# DP-SGD under a MirroredStrategy: tests/test_doppelganger.py::test_mirrored_strategy_on_two_
+# logical_cpus (one subprocess for the normal and the DP model)
 
 
 def test_compute_epsilon_keeps_dropped_rdp_orders_out_of_the_log(caplog):
