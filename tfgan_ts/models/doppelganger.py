@@ -275,7 +275,10 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, Embedding
             callbacks=None, verbose="auto", **kwargs):
         """Train on a long/wide DataFrame (the spec is fitted on it if not yet), a
         SequenceData, or a tf.data.Dataset from :meth:`make_dataset`. Returns the History
-        (d_loss, attr_d_loss, g_loss, gp, attr_gp, wasserstein per epoch)."""
+        (d_loss, attr_d_loss, g_loss, gp, attr_gp, wasserstein per epoch). With
+        ``DPConfig(mechanism="embedding")`` the data are read once (the release) and an
+        epoch is ⌈n / batch_size⌉ generator steps of ``batch_size`` generated sequences;
+        History has ``embedding_distance``."""
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         if self._uses_embedding:
