@@ -25,6 +25,7 @@ from _common import machine_info, write_json  # noqa: E402
 
 MEASURES = {
     ("temporal", "autocorrelation score (lags 1..23)", "traffic_volume"): "acf traffic_volume",
+    ("temporal", "autocorrelation score (lags 1..167)", "traffic_volume"): "acf traffic_volume",
     ("fidelity", "histogram similarity (per sequence)", "weekday"): "sim weekday",
     ("fidelity", "histogram similarity (per sequence)", "month"): "sim month",
     ("fidelity", "histogram similarity (per sequence)", "holiday"): "sim holiday",
@@ -39,14 +40,15 @@ MEASURES = {
 }
 
 
-def run_one(kind: str, epsilon: float | None, seed: int, epochs: int, batch: int) -> dict:
+def run_one(kind: str, epsilon: float | None, seed: int, epochs: int, batch: int,
+            length: int = 24) -> dict:
     import tfgan_ts as tg
     from tfgan_ts import datasets
     from tfgan_ts.datasets.traffic import traffic_weeks_public_spec
     from tfgan_ts.evaluation import report, train_test_split_sequences
 
-    df = datasets.traffic_weeks(length=24, stride=24)
-    spec = traffic_weeks_public_spec(length=24).fit(df)
+    df = datasets.traffic_weeks(length=length, stride=length)
+    spec = traffic_weeks_public_spec(length=length).fit(df)
     train, holdout = train_test_split_sequences(df, spec, test_size=0.2, seed=seed)
     options = {}
     if kind != "reference":
@@ -55,7 +57,8 @@ def run_one(kind: str, epsilon: float | None, seed: int, epochs: int, batch: int
                                     public_attributes=kind != "embedding-noisy")
     if kind == "dp-sgd":
         options.update(discriminator_units=64, discriminator_layers=2, critic_filters=0)
-    model = tg.DoppelGANger(spec, sample_len=4, seed=seed, weights_seed=seed, **options)
+    model = tg.DoppelGANger(spec, sample_len=4 if length == 24 else 12, seed=seed,
+                            weights_seed=seed, **options)
     model.compile()
     start = time.perf_counter()
     model.fit(train, epochs=epochs, batch_size=batch, verbose=0)
@@ -64,9 +67,12 @@ def run_one(kind: str, epsilon: float | None, seed: int, epochs: int, batch: int
     rep = report(train, synthetic, spec, holdout=holdout, seed=seed)
     rows = {(r.section, r.measure, r.column or ""): r.value
             for r in rep.summary().itertuples()}
-    out = {"run": f"{kind}:{epsilon}:{seed}", "train_seconds": round(seconds, 1)}
+    out = {"run": f"{kind}:{epsilon}:{seed}", "length": length,
+           "train_seconds": round(seconds, 1)}
     for key, name in MEASURES.items():
         value = rows.get(key)
+        if value is None and out.get(name) is not None:
+            continue  # the other length's row of the same measure
         out[name] = value if isinstance(value, (int, float, str)) or value is None \
             else str(value)
 
@@ -86,6 +92,8 @@ def main(argv=None) -> int:
     p.add_argument("--runs", nargs="+", required=True)
     p.add_argument("--epochs", type=int, default=200)
     p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("--length", type=int, default=24, help="hours per unit: 24 (counter-days, "
+                   "sample_len 4) or 168 (counter-weeks, sample_len 12)")
     p.add_argument("--out-json", type=Path)
     args = p.parse_args(argv)
     results = []
@@ -94,7 +102,7 @@ def main(argv=None) -> int:
         kind, seed = parts[0], int(parts[-1])
         epsilon = float(parts[1]) if len(parts) == 3 else None
         epochs = args.epochs if kind != "dp-sgd" else max(1, args.epochs // 2)
-        result = run_one(kind, epsilon, seed, epochs, args.batch_size)
+        result = run_one(kind, epsilon, seed, epochs, args.batch_size, args.length)
         print(json.dumps(result), flush=True)
         results.append(result)
         if args.out_json:
