@@ -125,19 +125,19 @@ def _plan_embedding(args: argparse.Namespace) -> int:
         raise ValueError("give --noise-multiplier S (to get epsilon) or --target-epsilon E "
                          "(to get the S that spends it)")
     from ..gan.dp import DPConfig, PrivacyLedger
+    from ..gan.dp.config import EMBEDDING, HISTOGRAM
 
     config = DPConfig(noise_multiplier=args.noise_multiplier, mechanism="embedding",
                       target_epsilon=args.target_epsilon, delta=args.delta,
                       accountant=args.accountant or "auto")
     ledger = PrivacyLedger(config)
-    ledger.n, ledger.delta = args.n, config.resolve_delta(args.n)
+    ledger.start(args.n)
     facts = {"n": args.n, "delta": ledger.delta, "accountant": config.accountant}
     if args.attribute_histograms:
-        facts["histogram_noise_multiplier"] = ledger.release_sigma(
-            "attribute histogram", config.attribute_share)
-        ledger.record_release("attribute histogram", facts["histogram_noise_multiplier"])
-    facts["embedding_noise_multiplier"] = ledger.release_sigma("embedding")
-    ledger.record_release("embedding", facts["embedding_noise_multiplier"])
+        facts["histogram_noise_multiplier"] = ledger.release_sigma(config.attribute_share)
+        ledger.record_release(HISTOGRAM, facts["histogram_noise_multiplier"])
+    facts["embedding_noise_multiplier"] = ledger.release_sigma()
+    ledger.record_release(EMBEDDING, facts["embedding_noise_multiplier"])
     facts["epsilon"] = ledger.spent().epsilon
     if args.json:
         print(json.dumps(facts, indent=2))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import secrets
 
+import keras
 import numpy as np
 import pandas as pd
+import tensorflow as tf
 
+from ..gan.dp.config import HISTOGRAM
 from ..privacy_unit import one_sequence_per_unit, unit_codes, unit_weights
 from ..sequence_data import SequenceData
 from .attribute_table import AttributeTable, released_table
 from .sequence_pipeline import fixed_size_batches, poisson_batches
-
-HISTOGRAM = "attribute histogram"
 
 
 class SequenceTraining:
@@ -84,18 +85,30 @@ class SequenceTraining:
             one_sequence_per_unit(codes, unit)
         self._unit_weights = unit_weights(codes)
         self.ledger.prepare(self.spec, int(codes.max()) + 1)
-        private = self._private_attributes()
-        if self.attribute_source != "released" or (
-                self.attribute_table is not None and (self.ledger.released(HISTOGRAM)
-                                                      or not private)):
+        if self.attribute_source != "released":
+            return
+        private = [c.name for c in self.spec.attributes if c.name not in self.ledger.public]
+        if self.attribute_table is not None and (not private or self.ledger.released(HISTOGRAM)):
             return  # released already: a second fit reuses it at no further cost
-        sigma = self.ledger.release_sigma(HISTOGRAM, self.dp.attribute_share) if private \
-            else None
+        sigma = self.ledger.release_sigma(self.dp.attribute_share) if private else None
         rng = np.random.default_rng(secrets.randbits(128))
         self.attribute_table = released_table(self.spec, x.attributes, self._unit_weights,
                                               self.ledger.public, sigma, rng)
         if private:
             self.ledger.record_release(HISTOGRAM, sigma)
 
-    def _private_attributes(self) -> list[str]:
-        return [c.name for c in self.spec.attributes if c.name not in self.ledger.public]
+    def _set_attribute_pool(self):
+        """Rows of the released table that training draws its conditioning attributes from
+        (None unless attributes are released)."""
+        self._attribute_pool = (
+            tf.constant(self.attribute_table.pool(seed=self.seed or 0))
+            if self.attribute_table is not None and self.attribute_source == "released"
+            else None)
+
+    def _sample_attributes(self, batch):
+        """``batch`` rows of the released attribute table (None without attributes)."""
+        if self._attribute_pool is None:
+            return None
+        idx = keras.random.randint((batch,), 0, int(self._attribute_pool.shape[0]),
+                                   seed=self.seed_generator)
+        return tf.gather(self._attribute_pool, idx)

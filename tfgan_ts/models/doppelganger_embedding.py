@@ -16,9 +16,9 @@ import tensorflow as tf
 
 from ..columns import Continuous
 from ..gan import minimize, update_average
+from ..gan.dp.config import EMBEDDING
 from ..seeding import network_seeds
 
-EMBEDDING = "embedding"
 # kernel widths relative to √(d/6), the typical distance of two points uniform in [0, 1]^d:
 # fixed in advance (a width fitted to the data would read the data outside the release)
 BANDWIDTHS = (0.125, 0.25, 0.5, 1.0)
@@ -70,21 +70,22 @@ class EmbeddingTraining:
         flags when lengths vary; then the auto-normalized steps themselves (the shapes)."""
         spec = self.spec
         autos = spec._auto_features()
-        offset = 0 if spec.time_start_ is None else sum(
-            o.dim for o in spec.time_start_.outputs())
-        cols, shapes, start, auto = [], [], 0, 0
+        # where each derived output starts: "<column>__mid" and "<column>__half"
+        dims = [o.dim for o in spec.derived_outputs()]
+        where = dict(zip([o.name for o in spec.derived_outputs()],
+                         np.cumsum([0, *dims[:-1]]).tolist(), strict=True))
+        cols, shapes, start = [], [], 0
         for col in spec._feature_columns():
             dim = sum(o.dim for o in col.outputs())
             block = steps[..., start:start + dim]
             if any(col is a for a in autos):
                 shapes.append(block if col.normalization == "zero_one" else (block + 1) / 2)
-                mid = derived[:, offset + 2 * auto][:, None, None]
-                half = derived[:, offset + 2 * auto + 1][:, None, None]
+                mid = derived[:, where[f"{col.name}__mid"]][:, None, None]
+                half = derived[:, where[f"{col.name}__half"]][:, None, None]
                 if col.normalization == "zero_one":
                     block = mid + (2.0 * block - 1.0) * half / 2.0
                 else:
                     block = (mid + 1.0) / 2.0 + block * (half + 1.0) / 4.0
-                auto += 1
             elif isinstance(col, Continuous) and col.normalization != "zero_one":
                 block = (block + 1.0) / 2.0
             cols.append(block)
@@ -119,7 +120,7 @@ class EmbeddingTraining:
         (σ calibrated by the ledger), divided by the number of units. Once per model."""
         if self.ledger.released(EMBEDDING):
             return
-        sigma = self.ledger.release_sigma(EMBEDDING)
+        sigma = self.ledger.release_sigma()
         total = np.zeros(self.embedding_target.shape, np.float64)
         for i in range(0, len(x), batch_size):
             part = slice(i, i + batch_size)
@@ -146,20 +147,6 @@ class EmbeddingTraining:
             update_average(self._generator_averages, self.generator_variables,
                            self.generator_average)
         return self._update_metrics({"embedding_distance": distance})
-
-    def _sample_attributes(self, batch):
-        """``batch`` rows of the released attribute table (None without attributes)."""
-        if self._attribute_pool is None:
-            return None
-        idx = keras.random.randint((batch,), 0, int(self._attribute_pool.shape[0]),
-                                   seed=self.seed_generator)
-        return tf.gather(self._attribute_pool, idx)
-
-    def _set_attribute_pool(self):
-        self._attribute_pool = (
-            tf.constant(self.attribute_table.pool(seed=self.seed or 0))
-            if self.attribute_table is not None and self.attribute_source == "released"
-            else None)
 
     def _embedding_fit(self, x, epochs, batch_size, callbacks, verbose, fit, **kwargs):
         """Release once, then ``epochs`` × ⌈n / batch_size⌉ generator steps of

@@ -69,11 +69,8 @@ def gaussian_sigma(target_epsilon: float, delta: float, accountant: str = "rdp",
                    spent=()) -> float:
     """The σ of one more Gaussian release (sensitivity 1) that ends at ``target_epsilon``
     after the ``spent`` segments."""
-    spent = [s for s in spent if s.steps > 0]
+    spent = _unspent_checked(spent, target_epsilon, delta, accountant)
     remaining = delta - overflow_delta(spent)
-    if spent and compute_epsilon(spent, delta, accountant) >= target_epsilon:
-        raise ValueError(f"target_epsilon={target_epsilon:g} is already spent by earlier "
-                         "releases; raise it or train a fresh model")
 
     def event(sigma):
         return dp_accounting.ComposedDpEvent(
@@ -123,10 +120,7 @@ def calibrate_noise_multiplier(target_epsilon: float, delta: float, plan: Poisso
                                steps: int, accountant: str = "rdp", spent=()) -> float:
     """The smallest σ with which ``steps`` more discriminator steps under ``plan`` (after the
     ``spent`` segments) end at ``target_epsilon``."""
-    spent = [s for s in spent if s.steps > 0]
-    if spent and compute_epsilon(spent, delta, accountant) >= target_epsilon:
-        raise ValueError(f"target_epsilon={target_epsilon:g} is already spent by earlier "
-                         "training; raise it or train a fresh model")
+    spent = _unspent_checked(spent, target_epsilon, delta, accountant)
     planned = Segment(plan.sampling_probability, 1.0, plan.overflow_probability, int(steps))
     remaining = delta - overflow_delta([*spent, planned])
     if remaining <= delta / 2:
@@ -140,6 +134,15 @@ def calibrate_noise_multiplier(target_epsilon: float, delta: float, plan: Poisso
             + [sampled_gaussian_event(plan.sampling_probability, sigma, steps)])
 
     return _solve_sigma(event, target_epsilon, remaining, accountant, lowest=1e-2, tol=1e-4)
+
+
+def _unspent_checked(spent, target_epsilon: float, delta: float, accountant: str) -> list:
+    """The segments with steps; ValueError if they alone reach ``target_epsilon``."""
+    spent = [s for s in spent if s.steps > 0]
+    if spent and compute_epsilon(spent, delta, accountant) >= target_epsilon:
+        raise ValueError(f"target_epsilon={target_epsilon:g} is already spent by earlier "
+                         "training or releases; raise it or train a fresh model")
+    return spent
 
 
 def _solve_sigma(event, target_epsilon: float, delta: float, accountant: str, lowest: float,

@@ -10,6 +10,9 @@ import numpy as np
 
 NEIGHBOURING = "add or remove one training example (one whole sequence)"
 MECHANISMS = ("dp-sgd", "embedding")
+# names of the one-shot Gaussian releases in a ledger
+EMBEDDING = "embedding"
+HISTOGRAM = "attribute histogram"
 
 # Each Poisson sample is padded to a fixed ``max_batch``. A sample larger than that is
 # truncated at random; the chance of it per step is kept below this figure and the total

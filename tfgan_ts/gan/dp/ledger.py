@@ -125,6 +125,10 @@ class PrivacyLedger:
         """Check the schema and fix n, δ and the public attributes (on the first run)."""
         self.schema_excluded = self.check_schema(spec)
         self.public = self.config.public(spec)
+        self.start(n)
+
+    def start(self, n: int) -> None:
+        """Fix n (units) and δ on the first run; later runs keep them."""
         if self.n is None:
             self.n = int(n)
             self.delta = self.config.resolve_delta(int(n))
@@ -133,20 +137,19 @@ class PrivacyLedger:
         """Whether a one-shot release of this name was made already."""
         return any(s.mechanism == mechanism for s in self.segments)
 
-    def release_sigma(self, mechanism: str, share: float = 1.0) -> float:
+    def release_sigma(self, share: float = 1.0) -> float:
         """σ of a one-shot Gaussian release of sensitivity 1 that spends ``share`` of the
         budget (in 1/σ², which Gaussian mechanisms add up in): the given noise_multiplier
         / √share, or with a target epsilon the σ that a single release spending the whole
         target would have / √share; ``share`` 1 calibrates to what is left of the target."""
         if self.delta is None:
-            raise ValueError("call prepare(spec, n) before planning a release")
+            raise ValueError("call prepare(spec, n) or start(n) before planning a release")
         if self.config.noise_multiplier is not None:
             return self.config.noise_multiplier / share ** 0.5
         if share < 1:
             whole = gaussian_sigma(self.config.target_epsilon, self.delta,
                                    self.config.accountant)
             return whole / share ** 0.5
-        del mechanism  # the name is recorded by record_release
         return gaussian_sigma(self.config.target_epsilon, self.delta, self.config.accountant,
                               spent=self.segments)
 
