@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 import tfgan_ts as tg
 from tfgan_ts.nn import MLPImputerDiscriminator, MLPImputerGenerator
 
-TINY = dict(window=4, epochs=2, batch_size=16, units=8, seed=0)
+TINY = dict(window=4, max_steps=2, validation_every=1, batch_size=16, units=8, seed=0)
 
 
 def series(n=60, seed=0, rate=0.2):
@@ -55,17 +55,17 @@ def test_fills_every_gap_and_keeps_observed_bits(fitted):
 
 
 def test_auto_validates_on_entries_hidden_from_training(monkeypatch):
-    """The held-out entries reach neither the candidates' training nor their fills: the series
-    is independent noise, so only a model that saw them could score them near 0."""
+    """The held-out entries reach neither the candidates' training nor their validation fills:
+    the series is independent noise, so only a model that saw them could score them near 0."""
     rng = np.random.default_rng(5)
     noise = pd.DataFrame(rng.random((150, 3)), columns=["a", "b", "c"])
     holed = tg.masking.mcar(noise, 0.1, seed=5)
     trained = []
     train = tg.GANImputer._train
 
-    def spy(self, kind, scaled, mask, *args):
-        trained.append((kind, mask.copy()))
-        return train(self, kind, scaled, mask, *args)
+    def spy(self, kind, windows, known, *args):
+        trained.append((kind, known.copy()))
+        return train(self, kind, windows, known, *args)
 
     monkeypatch.setattr(tg.GANImputer, "_train", spy)
     with warnings.catch_warnings():
@@ -76,21 +76,22 @@ def test_auto_validates_on_entries_hidden_from_training(monkeypatch):
     assert held.shape == observed.shape
     assert not (held & ~observed).any()  # only observed entries are held out
     assert 0.1 < held.sum() / observed.sum() < 0.3  # validation_fraction=0.2
-    assert [kind for kind, _ in trained] == ["bilstm", "mlp", imputer.generator_]
-    for _, mask in trained[:2]:
-        np.testing.assert_array_equal(mask, observed & ~held)
-    np.testing.assert_array_equal(trained[2][1], observed)  # the refit sees them all
-    assert set(imputer.validation_rmse_) == {"bilstm", "mlp"}
-    # copied entries would score exactly 0; guesses at U(0, 1) noise score about 0.29
+    assert [kind for kind, _ in trained] == ["bilstm", "mlp"]
+    for _, known in trained:
+        np.testing.assert_array_equal(known, observed & ~held)
+    assert set(imputer.validation_rmse_) == {"bilstm", "mlp", "interpolation"}
+    # copied entries would score exactly 0; interpolating U(0, 1) noise scores about 0.35
     for kind, rmse in imputer.validation_rmse_.items():
         assert rmse > 0.15, kind
-    assert imputer.generator_ == min(imputer.validation_rmse_, key=imputer.validation_rmse_.get)
-    assert tg.GANImputer(generator="mlp", **TINY).fit(holed).validation_mask_ is None
+        # the best weights are kept, and the untrained generator is interpolation
+        assert rmse <= imputer.validation_rmse_["interpolation"], kind
+    assert imputer.generator_ == min(["bilstm", "mlp"], key=imputer.validation_rmse_.get)
+    assert tg.GANImputer(generator="mlp", **TINY).fit(holed).validation_mask_.sum() > 0
 
 
 def fit_transform_tiny(generator):
     holed, _ = series(30, seed=6)
-    return lambda: tg.GANImputer(generator=generator, **{**TINY, "epochs": 1}).fit_transform(holed)
+    return lambda: tg.GANImputer(generator=generator, **{**TINY, "max_steps": 1}).fit_transform(holed)
 
 
 @pytest.mark.parametrize("generator", ["bilstm", "mlp"])
@@ -159,16 +160,42 @@ def test_sklearn_api_clone_params_and_pipeline():
     assert np.isfinite(out).all()
 
 
-def test_imputer_beats_noise_on_a_learnable_series():
-    """Not a quality benchmark: the filled gaps must be closer to the truth than the column
-    mean is, after a short training on a smooth series."""
-    holed, true = series(300, seed=3)
-    imp = tg.GANImputer(generator="mlp", window=8, epochs=15, batch_size=32, seed=0)
-    out = imp.fit_transform(holed)
+def test_untrained_generator_is_linear_interpolation():
+    """The residual heads start at zero: before any step, the fills are pandas' linear
+    interpolation (to float32 precision)."""
+    holed, _ = series(60, seed=3)
+    expected = holed.interpolate(limit_direction="both")
+    for generator in ("bilstm", "mlp"):
+        imp = tg.GANImputer(generator=generator, **TINY).fit(holed)
+        imp.model_.generator.head.kernel.assign(np.zeros(imp.model_.generator.head.kernel.shape))
+        imp.model_.generator.head.bias.assign(np.zeros(imp.model_.generator.head.bias.shape))
+        np.testing.assert_allclose(imp.transform(holed), expected, atol=1e-6)
+
+
+def test_learns_from_the_other_columns():
+    """Not a quality benchmark: column b is column a plus 1 and both are rough noise, so
+    interpolation is poor and a generator that reads the other column does far better."""
+    rng = np.random.default_rng(3)
+    a = rng.normal(0, 1, 400).cumsum() + rng.normal(0, 2, 400)
+    holed = tg.masking.mcar(pd.DataFrame({"a": a, "b": a + 1.0}), 0.2, seed=3)
+    truth = np.c_[a, a + 1.0]
+    imp = tg.GANImputer(generator="mlp", window=8, max_steps=400, validation_every=50,
+                        patience=8, batch_size=32, seed=0).fit(holed)
     gaps = holed.isna().to_numpy()
-    err = np.abs(out.to_numpy() - true.to_numpy())[gaps].mean()
-    mean_err = np.abs(holed.fillna(holed.mean()).to_numpy() - true.to_numpy())[gaps].mean()
-    assert err < mean_err
+    err = np.sqrt(np.mean((imp.transform(holed).to_numpy() - truth)[gaps] ** 2))
+    linear = holed.interpolate(limit_direction="both").to_numpy()
+    assert err < 0.6 * np.sqrt(np.mean((linear - truth)[gaps] ** 2))
+    assert imp.validation_rmse_["mlp"] < 0.6 * imp.validation_rmse_["interpolation"]
+    assert imp.steps_["mlp"] > 0
+
+
+def test_fit_transform_returns_at_once_when_nothing_is_missing(monkeypatch):
+    monkeypatch.setattr(tg.GANImputer, "_train", lambda *a: pytest.fail("trained"))
+    full = series(40, seed=4)[1]
+    with pytest.warns(UserWarning, match="nothing is missing.*no model was trained"):
+        out = tg.GANImputer(**TINY).fit_transform(full)
+    pd.testing.assert_frame_equal(out, full)
+    assert out is not full
 
 
 def test_bad_input():
@@ -179,6 +206,10 @@ def test_bad_input():
         tg.GANImputer(**TINY).fit(holed.assign(b=[np.inf, -np.inf] + [1.0] * 38))
     with pytest.raises(ValueError, match="window=50 is longer than the series"):
         tg.GANImputer(**{**TINY, "window": 50}).fit(holed)
+    with pytest.raises(ValueError, match="hide_rate must be in"):
+        tg.GANImputer(**{**TINY, "hide_rate": 1.0}).fit(holed)
+    with pytest.raises(ValueError, match="max_steps must be a positive integer or None"):
+        tg.GANImputer(**{**TINY, "max_steps": 0}).fit(holed)
     with pytest.raises(ValueError, match="generator must be one of"):
         tg.GANImputer(generator="gru").fit(holed)
     with pytest.raises(ValueError, match="seed must be a non-negative integer or None"):
@@ -198,17 +229,29 @@ def test_bad_input():
 
 
 def test_imputation_gan_saves_and_loads(tmp_path):
+    from tfgan_ts.estimators.imputer_training import SeriesWindows
+    from tfgan_ts.gap_context import GapSampler
+
     rng = np.random.default_rng(0)
-    x = rng.random((20, 4, 2)).astype(np.float32)
-    m = (rng.random(x.shape) > 0.3).astype(np.float32)
-    gan = tg.ImputationGAN(MLPImputerGenerator(8, 1), MLPImputerDiscriminator(8, 1), seed=0)
-    history = gan.fit(x, m, epochs=2, batch_size=8, verbose=0)
+    x = rng.random((60, 2))
+    observed = rng.random(x.shape) > 0.3
+    windows = SeriesWindows(x, observed, 4)
+    gan = tg.ImputationGAN(MLPImputerGenerator(8, 1, seed=0), MLPImputerDiscriminator(8, 1),
+                           seed=0)
+    batches = windows.batches(observed, GapSampler(~observed, 0.2), 8, seed=0)
+    history = gan.fit(batches, epochs=2, steps_per_epoch=3, verbose=0)
     assert set(history.history) == {"d_loss", "g_loss", "adversarial", "reconstruction"}
-    out = gan.impute_window(x, m).numpy()
-    np.testing.assert_array_equal(out[m > 0], x[m > 0])
+    prior, distances = windows.context(observed)
+    out = gan.impute_window(x[None, :4], observed[None, :4], prior[None, :4],
+                            distances[None, :4]).numpy()
+    np.testing.assert_array_equal(out[0][observed[:4]], x[:4][observed[:4]].astype(np.float32))
     path = tmp_path / "gain.keras"
     gan.save(path)
     again = keras.models.load_model(path)
-    np.testing.assert_array_equal(again.impute_window(x, m).numpy(), out)
+    np.testing.assert_array_equal(
+        again.impute_window(x[None, :4], observed[None, :4], prior[None, :4],
+                            distances[None, :4]).numpy(), out)
     with pytest.raises(ValueError, match="hint_rate must be in"):
         tg.ImputationGAN(MLPImputerGenerator(), MLPImputerDiscriminator(), hint_rate=2)
+    with pytest.raises(ValueError, match="takes a tf.data.Dataset"):
+        gan.fit(x)

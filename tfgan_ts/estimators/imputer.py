@@ -1,10 +1,14 @@
-"""``GANImputer``: fill gaps of a multivariate series with GAIN, scikit-learn style.
+"""``GANImputer``: fill gaps of a multivariate series with a GAN that corrects linear
+interpolation, scikit-learn style.
 
 Rows are time steps (in order, or ordered by ``time``), numeric columns are the series. Each
-column is scaled to [0, 1] with its observed minimum and maximum, the series is cut into
-overlapping windows, an :class:`tfgan_ts.ImputationGAN` learns to fill the windows' gaps from
-what is observed around them, and the overlapping windows' fills are averaged. Only the
-missing entries are written: observed values come back bit-identical.
+column is scaled to [0, 1] with its observed minimum and maximum. The generator reads, around
+every gap, each column's linear interpolation and the steps since / until its nearest
+observation, and learns a correction (a residual: untrained, it *is* interpolation) by filling
+observed entries hidden in gaps shaped like the user's own, against a GAIN discriminator.
+Training stops early on held-out observed entries, and keeps the best weights — so on those
+entries it never does worse than interpolation. Only the missing entries are written:
+observed values come back bit-identical.
 """
 
 from __future__ import annotations
@@ -19,73 +23,88 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
-from ..seeding import check_seed, draw_seed, shuffled_batches, sub_seeds
+from ..gap_context import GapSampler
+from ..seeding import check_seed, draw_seed, sub_seeds
+from .imputer_training import KeepBest, SeriesWindows
 
 GENERATORS = ("bilstm", "mlp", "auto")
-# sub-seed streams of one training: the refit on every observed entry, then the candidates of
-# generator="auto" (so "auto" ending on "mlp" refits exactly as generator="mlp" would)
-_FINAL_STREAM, _CANDIDATE_STREAMS = 0, {"bilstm": 1, "mlp": 2}
+# sub-seed streams per generator kind, so "auto" ending on "mlp" is exactly generator="mlp"
+_STREAMS = {"bilstm": 1, "mlp": 2}
+_VALIDATION_STREAM = 7919
+_NOTHING_MISSING = "nothing is missing in X: returning an unchanged copy"
 
 
-def _windows(n_rows: int, window: int, stride: int) -> np.ndarray:
-    """Start rows of overlapping windows covering every row (the last one ends at the end)."""
-    starts = list(range(0, n_rows - window + 1, stride))
-    if starts[-1] != n_rows - window:
-        starts.append(n_rows - window)
-    return np.asarray(starts)
+def auto_window(sampler: GapSampler, n_rows: int) -> int:
+    """Rows per window from the gaps seen: three times the length of the gap 90% of the
+    missing entries sit in, a multiple of 8 in 24..96 (never more than the series)."""
+    window = 8 * math.ceil(3 * sampler.quantile_length(0.9) / 8)
+    return int(min(max(window, 24), 96, n_rows))
 
 
 class GANImputer(TransformerMixin, BaseEstimator):
-    """GAIN imputation of a multivariate series with a BiLSTM-attention or MLP generator.
+    """GAN imputation of a multivariate series that starts from linear interpolation.
 
     Args:
-        generator: ``"bilstm"`` (bidirectional LSTM + attention over the window),
-            ``"mlp"`` (GAIN's MLP over the flattened window) or ``"auto"``: hold out
-            ``validation_fraction`` of the observed entries, train both, keep the one with the
-            lower RMSE on them (``generator_``, ``validation_rmse_``), then refit it on all.
-        window: rows per window.
-        stride: rows between window starts (default 1: every window, for training and for
-            averaging the fills).
-        epochs: training epochs of each GAN.
-        batch_size: windows per training step (GAIN's batch: 128).
+        generator: ``"bilstm"`` (BRITS-style bidirectional LSTM over every step of the window),
+            ``"mlp"`` (an MLP across all columns of the whole window) or ``"auto"``: train
+            both and keep the one with the lower RMSE on the held-out entries.
+        window: rows per window; None chooses it from the gaps seen (:func:`auto_window`:
+            24 for scattered gaps, up to 96 for outages of a day or more).
+        max_steps: training steps of each generator at most (batches of ``batch_size``
+            windows); None: 1,500.
+        validation_every: steps between two scores on the held-out entries (one Keras
+            "epoch").
+        patience: stop after this many scores without improvement; the best weights are kept.
+        batch_size: windows per training step.
+        hide_rate: share of the observed entries hidden (in gaps shaped like the user's) for
+            each training batch; they are the targets the generator learns to fill.
         hint_rate: GAIN's hint rate (0.9).
-        alpha: GAIN's reconstruction weight (100).
-        units: width of the networks (default 64 for bilstm, 128 for mlp).
-        validation_fraction: share of the observed entries ``"auto"`` hides for its choice.
+        alpha: weight of the squared error against GAIN's adversarial loss (100, as GAIN).
+        units: width of the generator (default 32 for bilstm, 128 for mlp).
+        validation_fraction: share of the observed entries held out (in gaps shaped like the
+            user's) to stop training and to choose the generator; they are never training
+            targets, and are read as observed again by ``transform``.
+        max_seconds: stop training a generator after this many seconds (None: no limit).
         time: a column to order the rows by (passed through untouched); default: row order.
-        seed: seeds the networks' initial weights, the GAN's noise, the batch order and the
-            validation split, each from its own sub-seed and without touching Python's,
-            NumPy's or TensorFlow's global generators (as scikit-learn's ``random_state``);
-            the same seed and data give the same fills. None draws a seed from Python's
-            global ``random``, as Keras does for unseeded layers.
-        verbose: Keras progress output during training.
+        seed: seeds the networks' initial weights, the GAN's hints, the artificial gaps and
+            the held-out entries, each from its own sub-seed and without touching Python's,
+            NumPy's or TensorFlow's global generators; the same seed and data give the same
+            fills. None draws a seed from Python's global ``random``, as Keras does.
+        verbose: Keras progress output while training (0 silent, 1 a progress bar per block
+            of ``validation_every`` steps, 2 one line per block).
 
     Attributes:
-        generator_: the kind trained on all observed entries (set by ``fit``, as all below).
-        model_: its :class:`tfgan_ts.ImputationGAN`.
-        validation_rmse_: ``"auto"``: the scaled RMSE of each kind on the held-out entries;
-            empty otherwise.
-        validation_mask_: ``"auto"``: bool ``[rows, numeric columns]`` in ``X``'s row order,
-            True for the entries held out of the candidates' training and fills; None
-            otherwise.
+        generator_: the kind kept (set by ``fit``, as all below); model_: its
+            :class:`tfgan_ts.ImputationGAN`; window_: rows per window.
+        validation_rmse_: scaled RMSE on the held-out entries of each trained kind and of
+            ``"interpolation"`` (the untrained generator).
+        validation_mask_: bool ``[rows, numeric columns]`` in ``X``'s row order, True for the
+            held-out entries.
+        history_: per kind, the held-out RMSE before training and after every block.
+        steps_: per kind, the training steps run.
         numeric_columns_: the columns imputed; passthrough_columns_: those left untouched.
         min_: observed minimum per numeric column; scale_: observed range (1 if constant).
     """
 
-    def __init__(self, generator: str = "auto", window: int = 24, stride: int | None = None,
-                 epochs: int = 50, batch_size: int = 128, hint_rate: float = 0.9,
-                 alpha: float = 100.0, units: int | None = None,
-                 validation_fraction: float = 0.1, time: str | None = None,
-                 seed: int | None = None, verbose: int | str = 0) -> None:
+    def __init__(self, generator: str = "auto", window: int | None = None,
+                 max_steps: int | None = None, validation_every: int = 100,
+                 patience: int = 4, batch_size: int = 64, hide_rate: float = 0.2,
+                 hint_rate: float = 0.9, alpha: float = 100.0, units: int | None = None,
+                 validation_fraction: float = 0.1, max_seconds: float | None = None,
+                 time: str | None = None, seed: int | None = None,
+                 verbose: int | str = 0) -> None:
         self.generator = generator
         self.window = window
-        self.stride = stride
-        self.epochs = epochs
+        self.max_steps = max_steps
+        self.validation_every = validation_every
+        self.patience = patience
         self.batch_size = batch_size
+        self.hide_rate = hide_rate
         self.hint_rate = hint_rate
         self.alpha = alpha
         self.units = units
         self.validation_fraction = validation_fraction
+        self.max_seconds = max_seconds
         self.time = time
         self.seed = seed
         self.verbose = verbose
@@ -94,17 +113,17 @@ class GANImputer(TransformerMixin, BaseEstimator):
     def _check_params(self):
         if self.generator not in GENERATORS:
             raise ValueError(f"generator must be one of {GENERATORS}, got {self.generator!r}")
-        for name in ("window", "epochs", "batch_size"):
+        for name in ("window", "max_steps", "units"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, numbers.Integral) or value < 1):
+                raise ValueError(f"{name} must be a positive integer or None, got {value!r}")
+        for name in ("validation_every", "patience", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if self.stride is not None and (not isinstance(self.stride, numbers.Integral)
-                                        or not 1 <= self.stride <= self.window):
-            raise ValueError(f"stride must be an integer in 1..window={self.window}, got "
-                             f"{self.stride!r}")
-        if not 0.0 < float(self.validation_fraction) < 1.0:
-            raise ValueError(f"validation_fraction must be in (0, 1), got "
-                             f"{self.validation_fraction!r}")
+        for name in ("validation_fraction", "hide_rate"):
+            if not 0.0 < float(getattr(self, name)) < 1.0:
+                raise ValueError(f"{name} must be in (0, 1), got {getattr(self, name)!r}")
         check_seed(self.seed)
 
     def _frame(self, X) -> pd.DataFrame:
@@ -163,14 +182,16 @@ class GANImputer(TransformerMixin, BaseEstimator):
         order = self._order(frame)
         values = self._values(frame, numeric)[order]
         n_rows = len(values)
-        if self.window > n_rows:
-            raise ValueError(f"window={self.window} is longer than the series ({n_rows} rows); "
-                             f"use window <= {n_rows}")
         observed = ~np.isnan(values)
         empty = [c for c, ok in zip(numeric, observed.any(axis=0), strict=True) if not ok]
         if empty:
             raise ValueError(f"column(s) {empty} have no observed value: nothing to learn "
                              "them from; drop them or give some values")
+        sampler = GapSampler(~observed, self.hide_rate)
+        window = self.window or auto_window(sampler, n_rows)
+        if window > n_rows:
+            raise ValueError(f"window={window} is longer than the series ({n_rows} rows); "
+                             f"use window <= {n_rows}")
         seed = draw_seed(self.seed)
         self.columns_ = list(frame.columns)
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
@@ -180,83 +201,70 @@ class GANImputer(TransformerMixin, BaseEstimator):
         self.min_ = np.nanmin(values, axis=0)
         span = np.nanmax(values, axis=0) - self.min_
         self.scale_ = np.where(span > 0, span, 1.0)
+        self.window_ = int(window)
         scaled = np.where(observed, (values - self.min_) / self.scale_, 0.0)
-        self.stride_ = self.stride or 1
-        self.starts_ = _windows(n_rows, self.window, self.stride_)
+        windows = SeriesWindows(scaled, observed, self.window_)
 
-        self.validation_rmse_ = {}
-        self.validation_mask_ = None
-        if self.generator == "auto":
-            # a stream of its own: the same seed must not pick the entries a masking helper
-            # with that seed hid (they would never be observed)
-            rng = np.random.default_rng([seed, 7919])
-            held = observed & (rng.random(observed.shape) < self.validation_fraction)
-            if not held.any() or held.sum() == observed.sum():
-                raise ValueError("too few observed entries to hold out for generator='auto'; "
-                                 "choose generator='bilstm' or 'mlp'")
-            for kind, stream in _CANDIDATE_STREAMS.items():
-                model = self._train(kind, scaled, observed & ~held, seed, stream)
-                filled = self._fill(model, np.where(held, 0.0, scaled), observed & ~held)
-                self.validation_rmse_[kind] = float(np.sqrt(np.mean(
-                    (filled[held] - scaled[held]) ** 2)))
-            self.generator_ = min(self.validation_rmse_, key=self.validation_rmse_.get)
-            self.validation_mask_ = np.empty_like(held)
-            self.validation_mask_[order] = held  # rows back in X's order
-        else:
-            self.generator_ = self.generator
-        self.model_ = self._train(self.generator_, scaled, observed, seed, _FINAL_STREAM)
+        # held-out entries in gaps shaped like the user's: they stop training and pick "auto"
+        held = sampler.draw(observed, np.random.default_rng([seed, _VALIDATION_STREAM]),
+                            rate=float(self.validation_fraction))
+        known = observed & ~held
+        if not held.any() or not known.any(axis=0).all():
+            raise ValueError("too few observed entries to hold some out for validation; give "
+                             "a longer series or lower validation_fraction")
+        kinds = list(_STREAMS) if self.generator == "auto" else [self.generator]
+        self.validation_rmse_, self.history_, self.steps_, models = {}, {}, {}, {}
+        for kind in kinds:
+            models[kind], keep = self._train(kind, windows, known, held, sampler, seed)
+            self.validation_rmse_[kind] = keep.best
+            self.history_[kind] = keep.history
+            self.steps_[kind] = self.validation_every * (len(keep.history) - 1)
+        self.validation_rmse_["interpolation"] = keep.history[0]
+        self.generator_ = min(kinds, key=self.validation_rmse_.get)
+        self.model_ = models[self.generator_]
+        self.validation_mask_ = np.empty_like(held)
+        self.validation_mask_[order] = held  # rows back in X's order
         return self
 
-    def _networks(self, kind: str, seeds: list[int]):
-        from ..nn import (
-            BiLSTMImputerDiscriminator,
-            BiLSTMImputerGenerator,
-            MLPImputerDiscriminator,
-            MLPImputerGenerator,
-        )
+    def _networks(self, kind: str, scales: list[float], seeds: list[int]):
+        from ..nn import BiLSTMImputerGenerator, MLPImputerDiscriminator, MLPImputerGenerator
 
         g_seed, d_seed = seeds
         if kind == "bilstm":
-            units = self.units or 64
-            return (BiLSTMImputerGenerator(units, seed=g_seed),
-                    BiLSTMImputerDiscriminator(max(8, units // 2), seed=d_seed))
-        units = self.units or 128
-        return MLPImputerGenerator(units, seed=g_seed), MLPImputerDiscriminator(units, seed=d_seed)
+            generator = BiLSTMImputerGenerator(self.units or 32, scales=scales, seed=g_seed)
+        else:
+            generator = MLPImputerGenerator(self.units or 128, scales=scales, seed=g_seed)
+        return generator, MLPImputerDiscriminator(64, seed=d_seed)
 
-    def _train(self, kind: str, scaled: np.ndarray, mask: np.ndarray, seed: int, stream: int):
-        """An ImputationGAN of ``kind`` trained on the windows of ``scaled`` where ``mask``
-        (entries outside it are zeroed first, so they reach the model nowhere); its weights,
-        noise and batch order seeded from ``(seed, stream)``."""
+    def _train(self, kind: str, windows: SeriesWindows, known: np.ndarray, held: np.ndarray,
+               sampler: GapSampler, seed: int):
+        """An ImputationGAN of ``kind`` trained to fill ``known`` entries hidden by
+        ``sampler``, scored on ``held`` every ``validation_every`` steps (its weights, hints
+        and batches seeded from ``seed`` and the kind's own stream)."""
         from ..models import ImputationGAN
 
-        g_seed, d_seed, noise_seed, order_seed = sub_seeds(seed, stream, 4)
-        generator, discriminator = self._networks(kind, [g_seed, d_seed])
+        g_seed, d_seed, hint_seed, batch_seed = sub_seeds(seed, _STREAMS[kind], 4)
+        generator, discriminator = self._networks(kind, windows.step_scales(), [g_seed, d_seed])
         model = ImputationGAN(generator, discriminator, hint_rate=self.hint_rate,
-                              alpha=self.alpha, seed=noise_seed)
-        idx = self.starts_[:, None] + np.arange(self.window)[None, :]
-        windows = np.where(mask, scaled, 0.0)[idx].astype(np.float32)
-        known = mask[idx].astype(np.float32)
-        epochs, batch_size = int(self.epochs), int(self.batch_size)
-        batches = shuffled_batches((windows, known), batch_size, epochs, order_seed).map(
-            lambda values, observed: {"values": values, "mask": observed})
-        model.fit(batches, epochs=epochs, steps_per_epoch=math.ceil(len(idx) / batch_size),
+                              alpha=self.alpha, seed=hint_seed)
+        keep = KeepBest(windows, known, held, self.patience, self.max_seconds)
+        max_steps = self.max_steps or 1500
+        blocks = max(1, math.ceil(max_steps / self.validation_every))
+        model.fit(windows.batches(known, sampler, self.batch_size, batch_seed), epochs=blocks,
+                  steps_per_epoch=self.validation_every, callbacks=[keep],
                   verbose=self.verbose)
-        return model
+        return model, keep
 
-    def _fill(self, model, scaled: np.ndarray, mask: np.ndarray, batch: int = 1024):
-        """The model's values for every entry (scaled), overlapping windows averaged."""
-        n_rows, n_cols = scaled.shape
-        starts = _windows(n_rows, self.window, self.stride_)
-        idx = starts[:, None] + np.arange(self.window)[None, :]
-        total = np.zeros((n_rows, n_cols))
-        count = np.zeros((n_rows, 1))
-        for b in range(0, len(starts), batch):
-            rows = idx[b:b + batch]
-            out = model.impute_window(scaled[rows].astype(np.float32),
-                                      mask[rows].astype(np.float32), seed=b).numpy()
-            np.add.at(total, rows.ravel(), out.reshape(-1, n_cols))
-            np.add.at(count, rows.ravel(), 1.0)
-        return total / count
+    def fit_transform(self, X: pd.DataFrame | ArrayLike, y: None = None, **fit_params):
+        """``fit(X).transform(X)``, except when nothing is missing in ``X``: then an unchanged
+        copy comes back at once, with a warning, and nothing is trained (call ``fit`` to train
+        on complete data for use on other data)."""
+        frame = self._frame(X)
+        numeric, _ = self._split_columns(frame)
+        if numeric and not np.isnan(self._values(frame, numeric)).any():
+            warnings.warn(_NOTHING_MISSING + " (no model was trained)", stacklevel=2)
+            return X.copy()
+        return super().fit_transform(X, y, **fit_params)
 
     # ------------------------------------------------------------------ transform ----
     def transform(self, X: pd.DataFrame | ArrayLike) -> pd.DataFrame | np.ndarray:
@@ -274,15 +282,15 @@ class GANImputer(TransformerMixin, BaseEstimator):
         raw = self._values(frame, self.numeric_columns_)  # in the input's row order
         gaps_in = np.isnan(raw)
         if not gaps_in.any():
-            warnings.warn("nothing is missing in X: returning an unchanged copy", stacklevel=2)
+            warnings.warn(_NOTHING_MISSING, stacklevel=2)
             return X.copy()
-        if self.window > len(frame):
-            raise ValueError(f"window={self.window} is longer than X ({len(frame)} rows); "
+        if self.window_ > len(frame):
+            raise ValueError(f"window={self.window_} is longer than X ({len(frame)} rows); "
                              "transform needs at least one full window")
         order = self._order(frame)
         values, gaps = raw[order], gaps_in[order]
         scaled = np.where(gaps, 0.0, (values - self.min_) / self.scale_)
-        filled = self._fill(self.model_, scaled, (~gaps).astype(np.float32))
+        filled = SeriesWindows(scaled, ~gaps, self.window_).fill(self.model_, ~gaps)
         back = np.empty_like(filled)
         back[order] = filled * self.scale_ + self.min_  # rows back in the input's order
         if isinstance(X, pd.DataFrame):

@@ -1,48 +1,52 @@
-"""GAIN (Yoon, Jordon, van der Schaar, ICML 2018) as a ``keras.Model`` over windows.
+"""GAIN (Yoon, Jordon, van der Schaar, ICML 2018) over windows, with a generator that corrects
+linear interpolation and learns on observed entries hidden on purpose (the masked-imputation
+task of SAITS, Du et al. 2023).
 
-The generator sees the observed values with small noise in the gaps plus the mask; the
-discriminator sees the imputed window plus a hint (the mask revealed for ``hint_rate`` of the
-entries, 0.5 elsewhere) and guesses which entries were observed. Generator loss: fool the
-discriminator on the gaps + ``alpha`` × reconstruction error on the observed entries.
+A batch is a dict of ``[batch, window, features]`` float tensors:
+
+* ``values``: the series scaled to [0, 1] (anything where ``observed`` is 0);
+* ``observed``: 1 where the value is known;
+* ``mask``: 1 where the generator may read the value — ``observed`` minus the entries hidden
+  for this batch (the training targets);
+* ``prior``, ``distances``: the interpolation and gap distances computed with ``mask``
+  (:func:`tfgan_ts.gap_context.gap_context`).
+
+The generator sees ``[prior, mask, distances]``; the discriminator sees the imputed window
+plus a hint (the mask revealed for ``hint_rate`` of the entries, 0.5 elsewhere) and guesses
+which entries were observed. Generator loss: fool the discriminator on the gaps + ``alpha`` ×
+the squared error on the hidden observed entries.
 """
 
 from __future__ import annotations
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from ..gan import gain_discriminator_loss, gain_generator_loss, minimize
 from .base import GANModel
 
+KEYS = ("values", "observed", "mask", "prior", "distances")
+
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
 class ImputationGAN(GANModel):
-    """GAIN over windows [batch, window, features] of values scaled to [0, 1].
+    """GAIN over windows whose generator corrects a prior (see the module docstring).
 
     Args:
-        generator, discriminator: networks from :mod:`tfgan_ts.nn` (e.g.
-            ``BiLSTMImputerGenerator()``, ``MLPImputerDiscriminator()``): both map
-            ``[values, mask-or-hint]`` to per-entry values in (0, 1).
+        generator, discriminator: networks from :mod:`tfgan_ts.nn`, e.g.
+            ``BiLSTMImputerGenerator()`` and ``MLPImputerDiscriminator()``.
         hint_rate: share of entries whose mask the hint reveals (paper: 0.9).
-        alpha: weight of the reconstruction loss on observed entries (paper: 100).
-        noise_scale: the gaps are filled with U(0, noise_scale) noise before the generator.
-        hide_rate: share of the observed entries hidden from the generator at each step
-            (treated as gaps) while the reconstruction loss still scores them, so that loss
-            teaches filling gaps rather than copying inputs (the masked-imputation task of
-            SAITS, Du et al. 2023); 0 is plain GAIN.
-        seed: seeds training noise and hints. The networks are given, so their initial
-            weights are seeded where they are made (their ``seed=``).
+        alpha: weight of the squared error on the hidden entries (paper: 100).
+        seed: seeds the hints. The networks are given, so their initial weights are seeded
+            where they are made (their ``seed=``).
 
-    ``fit`` takes a dict dataset ``{"values": ..., "mask": ...}`` (gaps in values may hold
-    anything; they are never read) or the two arrays via :meth:`make_dataset`.
+    ``fit`` takes a dataset of batches as above (``GANImputer`` builds one from a series).
     """
 
     METRICS = ("d_loss", "g_loss", "adversarial", "reconstruction")
 
     def __init__(self, generator, discriminator, hint_rate: float = 0.9, alpha: float = 100.0,
-                 noise_scale: float = 0.01, hide_rate: float = 0.2, seed: int | None = None,
-                 **kwargs):
+                 seed: int | None = None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if isinstance(generator, dict):
             generator = keras.saving.deserialize_keras_object(generator)
@@ -56,16 +60,12 @@ class ImputationGAN(GANModel):
         self.discriminator = discriminator
         self.hint_rate = float(hint_rate)
         self.alpha = float(alpha)
-        self.noise_scale = float(noise_scale)
-        if not 0.0 <= float(hide_rate) < 1.0:
-            raise ValueError(f"hide_rate must be in [0, 1), got {hide_rate!r}")
-        self.hide_rate = float(hide_rate)
 
     def build(self, input_shape):
         """``input_shape``: (window, features) or (batch, window, features)."""
-        shape = tuple(input_shape)[-2:]
-        zeros = tf.zeros((1, *shape))
-        self.generator([zeros, zeros])
+        window, features = tuple(input_shape)[-2:]
+        zeros = tf.zeros((1, window, features))
+        self.generator([zeros, zeros, tf.zeros((1, window, 2 * features))])
         self.discriminator([zeros, zeros])
         self.built = True
 
@@ -87,48 +87,40 @@ class ImputationGAN(GANModel):
     get_build_config = keras.Model.get_build_config
     build_from_config = keras.Model.build_from_config
 
-    def _inputs(self, values, mask, noise):
-        """Observed values with noise in the gaps (the generator's view)."""
-        return mask * values + (1.0 - mask) * noise
+    def estimate(self, prior, mask, distances):
+        """The generator's value for every entry of windows ``[b, w, f]`` (float32)."""
+        return tf.cast(self.generator([tf.cast(prior, tf.float32), tf.cast(mask, tf.float32),
+                                       tf.cast(distances, tf.float32)]), tf.float32)
 
-    def impute_window(self, values, mask, seed=0):
-        """Generator output merged with the observed entries, for windows [b, w, f]."""
-        values = tf.cast(tf.where(mask > 0, values, 0.0), tf.float32)
+    def impute_window(self, values, mask, prior, distances):
+        """The generator's estimate on the gaps, the observed values elsewhere."""
         mask = tf.cast(mask, tf.float32)
-        noise = tf.random.stateless_uniform(tf.shape(values), seed=[int(seed), 1],
-                                            maxval=self.noise_scale)
-        generated = tf.cast(self.generator([self._inputs(values, mask, noise), mask]),
-                            tf.float32)
-        return mask * values + (1.0 - mask) * generated
+        values = tf.where(mask > 0, tf.cast(values, tf.float32), 0.0)
+        return mask * values + (1.0 - mask) * self.estimate(prior, mask, distances)
 
     def train_step(self, data):
-        observed = tf.cast(data["mask"], tf.float32)
+        observed = tf.cast(data["observed"], tf.float32)
+        mask = tf.cast(data["mask"], tf.float32) * observed
         values = tf.where(observed > 0, tf.cast(data["values"], tf.float32), 0.0)
-        shape = tf.shape(values)
-        hide = tf.cast(keras.random.uniform(shape, seed=self.seed_generator)
-                       < self.hide_rate, tf.float32)
-        mask = observed * (1.0 - hide)  # what the generator and discriminator treat as known
-        noise = keras.random.uniform(shape, maxval=self.noise_scale, seed=self.seed_generator)
-        reveal = tf.cast(keras.random.uniform(shape, seed=self.seed_generator)
+        targets = observed * (1.0 - mask)  # observed entries hidden from the generator
+        reveal = tf.cast(keras.random.uniform(tf.shape(mask), seed=self.seed_generator)
                          < self.hint_rate, tf.float32)
         hint = reveal * mask + 0.5 * (1.0 - reveal)
-        x_in = self._inputs(values, mask, noise)
+        inputs = (data["prior"], mask, data["distances"])
 
         def d_loss_fn():
-            generated = tf.stop_gradient(self.generator([x_in, mask]))
-            imputed = mask * values + (1.0 - mask) * tf.cast(generated, tf.float32)
+            imputed = mask * values + (1.0 - mask) * tf.stop_gradient(self.estimate(*inputs))
             return gain_discriminator_loss(mask, self.discriminator([imputed, hint]))
 
         d_loss = minimize(self.discriminator_optimizer, d_loss_fn,
                           self.discriminator.trainable_variables)
 
         def g_loss_fn():
-            generated = tf.cast(self.generator([x_in, mask]), tf.float32)
+            generated = self.estimate(*inputs)
             imputed = mask * values + (1.0 - mask) * generated
             probs = self.discriminator([imputed, hint])
-            # reconstruction on every observed entry, the hidden ones included
             total, adversarial, mse = gain_generator_loss(mask, probs, values, generated,
-                                                          self.alpha, observed=observed)
+                                                          self.alpha, observed=targets)
             return total, (adversarial, mse)
 
         g_loss, (adversarial, mse) = minimize(self.generator_optimizer, g_loss_fn,
@@ -136,44 +128,26 @@ class ImputationGAN(GANModel):
         return self._update_metrics(dict(d_loss=d_loss, g_loss=g_loss, adversarial=adversarial,
                                          reconstruction=mse))
 
-    def make_dataset(self, values, mask, batch_size: int = 128, shuffle: bool = True,
-                     seed=None):
-        """Batches of windows; the last partial batch is kept (GAIN has no batch
-        statistics)."""
-        values = np.asarray(values, np.float32)
-        mask = np.asarray(mask, np.float32)
-        if values.shape != mask.shape or values.ndim != 3:
-            raise ValueError(f"values and mask must both be [windows, window, features]; got "
-                             f"{values.shape} and {mask.shape}")
-        values = np.where(mask > 0, values, 0.0).astype(np.float32)
-        ds = tf.data.Dataset.from_tensor_slices({"values": values, "mask": mask})
-        if shuffle:
-            ds = ds.shuffle(len(values), seed=seed if seed is not None else self.seed,
-                            reshuffle_each_iteration=True)
-        return ds.batch(int(batch_size)).prefetch(tf.data.AUTOTUNE)
-
-    def fit(self, x=None, mask=None, epochs: int = 1, batch_size: int = 128, callbacks=None,
+    def fit(self, x=None, epochs: int = 1, steps_per_epoch=None, callbacks=None,
             verbose="auto", **kwargs):
-        """Train on windows ``x`` [n, window, features] with ``mask`` (1 = observed), or on
-        a dataset from :meth:`make_dataset`."""
-        if isinstance(x, tf.data.Dataset):
-            dataset = x
-            window_shape = tuple(x.element_spec["values"].shape)[1:]
-        else:
-            dataset = self.make_dataset(x, mask, batch_size=batch_size)
-            window_shape = np.shape(x)[1:]
+        """Train on a ``tf.data.Dataset`` of batch dicts (see the module docstring)."""
+        if not isinstance(x, tf.data.Dataset):
+            raise ValueError("ImputationGAN.fit takes a tf.data.Dataset of dicts with keys "
+                             f"{KEYS}; tg.GANImputer builds one from a series with gaps")
+        missing = [k for k in KEYS if k not in x.element_spec]
+        if missing:
+            raise ValueError(f"the dataset's batches lack {missing}; they need {KEYS}")
         if not self.built:
-            self.build(window_shape)
+            self.build(tuple(x.element_spec["values"].shape)[1:])
         self._ensure_ready()
         kwargs.setdefault("shuffle", False)
-        return super().fit(dataset, epochs=epochs, callbacks=callbacks, verbose=verbose,
-                           **kwargs)
+        return super().fit(x, epochs=epochs, steps_per_epoch=steps_per_epoch,
+                           callbacks=callbacks, verbose=verbose, **kwargs)
 
     def get_config(self):
         return {
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "hint_rate": self.hint_rate, "alpha": self.alpha,
-            "noise_scale": self.noise_scale, "hide_rate": self.hide_rate,
             **super().get_config(),
         }

@@ -9,7 +9,6 @@ from .doppelganger import (
     MinMaxGenerator,
 )
 from .imputation import (
-    BiLSTMImputerDiscriminator,
     BiLSTMImputerGenerator,
     MLPImputerDiscriminator,
     MLPImputerGenerator,
@@ -20,7 +19,6 @@ __all__ = [
     "MLP",
     "AttributeDiscriminator",
     "AttributeGenerator",
-    "BiLSTMImputerDiscriminator",
     "BiLSTMImputerGenerator",
     "Discriminator",
     "FeatureGenerator",

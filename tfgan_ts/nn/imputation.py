@@ -1,7 +1,16 @@
-"""Networks for GAN imputation (GAIN, Yoon et al. 2018) over windows of a multivariate
-series. Generators read [values with noise in the gaps, mask] and return values in (0, 1)
-for every entry; discriminators read [imputed values, hint] and return, per entry, the
-probability that it was observed. Inputs and outputs are [batch, window, features]."""
+"""Networks for GAN imputation over windows ``[batch, window, features]`` of values in [0, 1].
+
+Generators start from the strong prior a user already has and learn the correction: they read
+``[prior, mask, distances]`` — each column's linear interpolation over its observed entries,
+the mask (1 = observed), and the steps since / until the nearest observation (``2 ×
+features`` channels in [0, 1), see :mod:`tfgan_ts.gap_context`) — and return ``prior +
+residual``. The residual head starts at zero, so an untrained generator *is* linear
+interpolation. Inside, each column of a window is centred on its mean over the window and
+divided by ``scales`` (the column's typical step-to-step change), and the residual comes out
+in those units: what the generator must learn is then of order one, whatever the column's
+level, which makes it learn in hundreds of steps rather than thousands. Discriminators (GAIN, Yoon et al. 2018) read ``[imputed values, hint]`` and
+return, per entry, the probability that it was observed.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +25,111 @@ def _flatten(x):
     return ops.reshape(x, (ops.shape(x)[0], -1))
 
 
-class _WindowMLP(keras.Model):
-    """MLP over the flattened window of two stacked inputs → one sigmoid per entry."""
+class _ResidualGenerator(keras.Model):
+    """Shared frame: inputs normalized and stacked per step (5 channels per column: centred
+    prior, window level, mask, two distances), a body, a zero-initialized residual head."""
+
+    CHANNELS = 5
+
+    def __init__(self, units: int, scales=None, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.scales = None if scales is None else [float(v) for v in scales]
+        self.seed = seed
+        self._seeds = Seeds(seed)
+
+    def _scales(self, features: int):
+        if self.scales is None:
+            return ops.ones((features,))
+        if len(self.scales) != features:
+            raise ValueError(f"scales has {len(self.scales)} values but the windows have "
+                             f"{features} columns")
+        return ops.convert_to_tensor(self.scales, dtype="float32")
+
+    def stack(self, inputs):
+        """(prior, scales, stacked inputs [batch, window, 5 × features])."""
+        prior, mask, distances = inputs
+        scales = self._scales(prior.shape[-1])
+        level = ops.mean(prior, axis=1, keepdims=True)
+        centred = (prior - level) / scales
+        level = ops.broadcast_to(level, ops.shape(prior))
+        return prior, scales, ops.concatenate([centred, level, mask, distances], axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "scales": self.scales,
+                "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_ts")
+class BiLSTMImputerGenerator(_ResidualGenerator):
+    """BRITS-style generator: a bidirectional LSTM reads every step's [prior, mask, distances]
+    of all columns — so a gap is corrected from the neighbours in time *and* from the other
+    columns — and a per-step head (fed the LSTM states and the step's own inputs) adds a
+    residual to the interpolation."""
+
+    def __init__(self, units: int = 32, scales=None, seed: int | None = None, **kwargs):
+        super().__init__(units, scales, seed, **kwargs)
+        seeds = self._seeds
+        lstm = [dict(kernel_initializer=seeds.init(),
+                     recurrent_initializer=seeds.init("orthogonal"), seed=seeds.next())
+                for _ in range(2)]
+        self.lstm = keras.layers.Bidirectional(
+            keras.layers.LSTM(self.units, return_sequences=True, **lstm[0]), name="bilstm",
+            backward_layer=None if seed is None else keras.layers.LSTM(
+                self.units, return_sequences=True, go_backwards=True, **lstm[1]))
+        self.hidden = keras.layers.Dense(2 * self.units, activation="relu", name="hidden",
+                                         kernel_initializer=seeds.init())
+        self.head = None
+
+    def build(self, input_shape):
+        window, features = input_shape[0][1], int(input_shape[0][-1])
+        channels = self.CHANNELS * features
+        self.lstm.build((None, window, channels))
+        self.hidden.build((None, window, 2 * self.units + channels))
+        self.head = keras.layers.Dense(features, name="residual", kernel_initializer="zeros")
+        self.head.build((None, window, 2 * self.units))
+        self.built = True
+
+    def call(self, inputs):
+        prior, scales, x = self.stack(inputs)
+        h = self.hidden(ops.concatenate([self.lstm(x), x], axis=-1))
+        return prior + scales * self.head(h)
+
+
+@keras.saving.register_keras_serializable(package="tfgan_ts")
+class MLPImputerGenerator(_ResidualGenerator):
+    """Cross-column MLP over the whole interpolated window (flattened [prior, mask,
+    distances]), returning a residual for every entry of the window."""
+
+    def __init__(self, units: int = 128, layers: int = 2, scales=None, seed: int | None = None,
+                 **kwargs):
+        super().__init__(units, scales, seed, **kwargs)
+        self.n_layers = int(layers)
+        self.mlp = MLP(self.units, self.n_layers, seed=self._seeds.next(), name="mlp")
+        self.head = None
+
+    def build(self, input_shape):
+        self.window, self.features = int(input_shape[0][1]), int(input_shape[0][-1])
+        width = self.CHANNELS * self.window * self.features
+        self.mlp.build((None, width))
+        self.head = keras.layers.Dense(self.window * self.features, name="residual",
+                                       kernel_initializer="zeros")
+        self.head.build((None, self.units if self.n_layers else width))
+        self.built = True
+
+    def call(self, inputs):
+        prior, scales, x = self.stack(inputs)
+        residual = self.head(self.mlp(_flatten(x)))
+        return prior + scales * ops.reshape(residual, (-1, self.window, self.features))
+
+    def get_config(self):
+        return {**super().get_config(), "layers": self.n_layers}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_ts")
+class MLPImputerDiscriminator(keras.Model):
+    """GAIN's discriminator: an MLP on [imputed values, hint] of a whole window → for each
+    entry the probability that it was observed."""
 
     def __init__(self, units: int = 128, layers: int = 2, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -33,96 +145,14 @@ class _WindowMLP(keras.Model):
         self.mlp.build((None, 2 * self.window * self.features))
         self.head = keras.layers.Dense(self.window * self.features, activation="sigmoid",
                                        name="head", kernel_initializer=self._seeds.init())
-        width = self.units if self.n_layers else 2 * self.window * self.features
-        self.head.build((None, width))
+        self.head.build((None, self.units if self.n_layers else 2 * self.window * self.features))
         self.built = True
 
     def call(self, inputs):
-        values, second = inputs
-        x = ops.concatenate([_flatten(values), _flatten(second)], axis=-1)
-        out = self.head(self.mlp(x))
-        return ops.reshape(out, (-1, self.window, self.features))
+        values, hint = inputs
+        x = ops.concatenate([_flatten(values), _flatten(hint)], axis=-1)
+        return ops.reshape(self.head(self.mlp(x)), (-1, self.window, self.features))
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "layers": self.n_layers,
                 "seed": self.seed}
-
-
-@keras.saving.register_keras_serializable(package="tfgan_ts")
-class MLPImputerGenerator(_WindowMLP):
-    """GAIN's generator: an MLP on [values with noise in the gaps, mask] of a whole window."""
-
-
-@keras.saving.register_keras_serializable(package="tfgan_ts")
-class MLPImputerDiscriminator(_WindowMLP):
-    """GAIN's discriminator: an MLP on [imputed values, hint] of a whole window."""
-
-
-class _BiLSTMAttention(keras.Model):
-    """Input projection + layer normalization, bidirectional LSTM, self-attention over time
-    (with its own residual and normalization), a sigmoid head per entry, and a residual
-    path from the input straight to the head's logits."""
-
-    def __init__(self, units: int = 64, heads: int = 4, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.units, self.heads = int(units), int(heads)
-        self.seed = seed
-        self._seeds = seeds = Seeds(seed)
-        self.project = keras.layers.Dense(self.units, name="project",
-                                          kernel_initializer=seeds.init())
-        self.norm_in = keras.layers.LayerNormalization(name="norm_in")
-        # seed=: an LSTM cell's dropout seed, drawn from Python's random when not given
-        lstm = dict(kernel_initializer=seeds.init(), recurrent_initializer=seeds.init("orthogonal"),
-                    seed=seeds.next())
-        backward = dict(kernel_initializer=seeds.init(),
-                        recurrent_initializer=seeds.init("orthogonal"), seed=seeds.next())
-        self.lstm = keras.layers.Bidirectional(
-            keras.layers.LSTM(self.units, return_sequences=True, **lstm), name="bilstm",
-            backward_layer=None if seed is None else keras.layers.LSTM(
-                self.units, return_sequences=True, go_backwards=True, **backward))
-        self.attention = keras.layers.MultiHeadAttention(
-            num_heads=self.heads, key_dim=max(1, 2 * self.units // self.heads), name="attention",
-            kernel_initializer=seeds.init(), seed=seeds.next())
-        self.norm_att = keras.layers.LayerNormalization(name="norm_attention")
-        self.head = None
-        self.skip = None
-
-    def build(self, input_shape):
-        features = int(input_shape[0][-1])
-        window = input_shape[0][1]
-        self.head = keras.layers.Dense(features, name="head",
-                                       kernel_initializer=self._seeds.init())
-        self.skip = keras.layers.Dense(features, name="skip",
-                                       kernel_initializer=self._seeds.init())
-        x_shape = (None, window, 2 * features)
-        self.project.build(x_shape)
-        self.norm_in.build((None, window, self.units))
-        self.lstm.build((None, window, self.units))
-        h_shape = (None, window, 2 * self.units)
-        self.attention.build(h_shape, h_shape)
-        self.norm_att.build(h_shape)
-        self.head.build(h_shape)
-        self.skip.build(x_shape)
-        self.built = True
-
-    def call(self, inputs):
-        values, second = inputs
-        x = ops.concatenate([values, second], axis=-1)
-        h = self.lstm(self.norm_in(self.project(x)))
-        h = self.norm_att(h + self.attention(h, h))
-        return ops.sigmoid(self.head(h) + self.skip(x))
-
-    def get_config(self):
-        return {**super().get_config(), "units": self.units, "heads": self.heads,
-                "seed": self.seed}
-
-
-@keras.saving.register_keras_serializable(package="tfgan_ts")
-class BiLSTMImputerGenerator(_BiLSTMAttention):
-    """Generator over windows: reads neighbouring steps in both directions and attends to
-    any step of the window, so a gap is filled from what was observed around it."""
-
-
-@keras.saving.register_keras_serializable(package="tfgan_ts")
-class BiLSTMImputerDiscriminator(_BiLSTMAttention):
-    """Discriminator over windows, same shape as the generator (imputed values, hint)."""
