@@ -20,7 +20,8 @@ def test_impute_fills_gaps_and_keeps_the_rest(tmp_path, capsys):
                  "--generator", "auto", "--window", "6", "--max-steps", "4", "--quiet"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "kept generator" in printed and "RMSE on held-out observed entries" in printed
+    assert "kept generator" in printed
+    assert "RMSE on held-out observed entries" in printed
     assert "passed through untouched" in printed
     assert "'site'" in printed
     back = pd.read_csv(out)

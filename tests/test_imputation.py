@@ -91,7 +91,8 @@ def test_auto_validates_on_entries_hidden_from_training(monkeypatch):
 
 def fit_transform_tiny(generator):
     holed, _ = series(30, seed=6)
-    return lambda: tg.GANImputer(generator=generator, **{**TINY, "max_steps": 1}).fit_transform(holed)
+    tiny = {**TINY, "max_steps": 1}
+    return lambda: tg.GANImputer(generator=generator, **tiny).fit_transform(holed)
 
 
 @pytest.mark.parametrize("generator", ["bilstm", "mlp"])
@@ -190,7 +191,7 @@ def test_learns_from_the_other_columns():
 
 
 def test_fit_transform_returns_at_once_when_nothing_is_missing(monkeypatch):
-    monkeypatch.setattr(tg.GANImputer, "_train", lambda *a: pytest.fail("trained"))
+    monkeypatch.setattr(tg.GANImputer, "_train", lambda *_: pytest.fail("trained"))
     full = series(40, seed=4)[1]
     with pytest.warns(UserWarning, match="nothing is missing.*no model was trained"):
         out = tg.GANImputer(**TINY).fit_transform(full)

@@ -65,8 +65,8 @@ def add_impute(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
                        description="Fill the missing (empty/NaN) numeric entries of a table "
                        "whose rows are time steps: a GAN (GAIN discriminator) learns to correct "
                        "each column's linear interpolation from the neighbours in time and the "
-                       "other columns (tg.GANImputer). Observed values and non-numeric columns are written "
-                       "back unchanged.")
+                       "other columns (tg.GANImputer). Observed values and non-numeric "
+                       "columns are written back unchanged.")
     p.add_argument("--data", help="CSV/Parquet with gaps")
     p.add_argument("--out", default="filled.csv", help="output file (default filled.csv)")
     p.add_argument("--time", help="column to order the rows by (default: file order)")

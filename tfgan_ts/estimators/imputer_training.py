@@ -115,7 +115,7 @@ class KeepBest(keras.callbacks.Callback):
         truth = self.windows.scaled
         return float(np.sqrt(np.mean((filled[self.held] - truth[self.held]) ** 2)))
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs=None):  # noqa: ARG002  (Keras' signature)
         self.started = time.perf_counter()
         self.best = self.score()
         self.history = [self.best]
@@ -136,5 +136,5 @@ class KeepBest(keras.callbacks.Callback):
         if stale or late:
             self.model.stop_training = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs=None):  # noqa: ARG002
         self.model.generator.set_weights(self.best_weights)

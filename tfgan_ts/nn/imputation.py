@@ -8,8 +8,10 @@ residual``. The residual head starts at zero, so an untrained generator *is* lin
 interpolation. Inside, each column of a window is centred on its mean over the window and
 divided by ``scales`` (the column's typical step-to-step change), and the residual comes out
 in those units: what the generator must learn is then of order one, whatever the column's
-level, which makes it learn in hundreds of steps rather than thousands. Discriminators (GAIN, Yoon et al. 2018) read ``[imputed values, hint]`` and
-return, per entry, the probability that it was observed.
+level, which makes it learn in hundreds of steps rather than thousands.
+
+Discriminators (GAIN, Yoon et al. 2018) read ``[imputed values, hint]`` and return, per entry,
+the probability that it was observed.
 """
 
 from __future__ import annotations
