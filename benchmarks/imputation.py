@@ -1,12 +1,23 @@
-"""Benchmark imputation on Beijing PM2.5: GAN imputers against classical baselines.
+"""Benchmark imputation (issue 18): GAN imputers against interpolation, scikit-learn
+imputers and the PyPOTS models SAITS, BRITS and USGAN, on two hourly data sets.
 
-Data: ``tg.datasets.beijing_pm25()``, the columns ``pm2.5``, ``DEWP``, ``TEMP``, ``PRES`` and
-``Iws`` (hourly, in time order, cast to float64; ``--rows`` keeps only the first N rows). The
-natural gaps (2,067 in ``pm2.5``) stay in the data. They are never scored, because there is no
-truth for them.
+Data sets (``--datasets``, default both). ``--rows N`` keeps the first N rows of each
+(default 8,760, one year). Values are cast to float64 and rows get a RangeIndex, so row
+position is time on a complete hourly grid. Natural gaps stay in the data. They are never
+scored, because there is no truth for them.
 
-Scenarios, each repeated over ``--seeds``. On every (scenario, seed) all methods see the same
-gapped frame:
+* ``pm25``: ``tg.datasets.beijing_pm25()``, columns ``pm2.5``, ``DEWP``, ``TEMP``, ``PRES``
+  and ``Iws``, in file order (a complete hourly grid from 2010-01-01). The first 8,760 rows are
+  2010, with the natural gaps of ``pm2.5`` (2,067 over the whole file).
+* ``traffic``: ``tg.datasets.load_traffic()`` (UCI Metro Interstate Traffic Volume, westbound
+  I-94, bundled), columns ``traffic_volume``, ``temp`` (K) and ``clouds_all`` (%). The file
+  repeats an hour once per weather description, so duplicate ``date_time`` values are dropped
+  (the first row is kept). The rows are then reindexed to a complete hourly grid and calendar
+  year 2017 is kept: 8,760 rows, of which 47 whole hours (about 0.5%) are missing in the file.
+  Those are the natural gaps, in all three columns.
+
+Scenarios, each repeated over ``--seeds``. On every (data set, scenario, seed) all methods see
+the same gapped frame:
 
 * ``mcar``: ``tfgan_ts.masking.mcar`` removes ``--rate`` (0.2) of the observed entries, each
   entry independently at random;
@@ -14,44 +25,68 @@ gapped frame:
   of mean length ``--block-len`` (24 h).
 
 Only the added gaps are scored (``tfgan_ts.masking.added_mask``), with
-``tfgan_ts.evaluation.imputation_scores``. Its "overall" row pools the five columns after
+``tfgan_ts.evaluation.imputation_scores``. Its "overall" row pools the data set's columns after
 min-max scaling. The per-column rows are on the original scale.
 
-Methods. Each is fitted on the gapped frame and fills it (``fit_transform``):
+Methods (``--methods``). Each one fills the gapped frame:
 
-* ``bilstm-gan``, ``mlp-gan``: ``tg.GANImputer(generator="bilstm"|"mlp", window, epochs,
-  batch_size, seed)``, and ``stride`` when ``--stride`` is given. Flags left out keep
-  GANImputer's defaults, and the parameters actually used go into the JSON. ``auto-gan``
-  (``generator="auto"``, which picks one of the two on validation) can be requested but is
-  not in the default set;
+* ``bilstm-gan``, ``mlp-gan``: ``tg.GANImputer(generator="bilstm"|"mlp", seed=seed,
+  verbose=0)``. ``max_steps`` and ``window`` are passed only when ``--max-steps`` or
+  ``--window`` is given. Every other parameter keeps GANImputer's default, because the defaults
+  are what is measured. The JSON records the fitted ``generator_``, ``window_``,
+  ``validation_rmse_`` and ``steps_``. ``auto-gan`` (``generator="auto"``, which trains both and
+  keeps the one with the lower held-out RMSE) is optional;
 * ``mean``: scikit-learn ``SimpleImputer(strategy="mean")``;
 * ``interpolate``: ``DataFrame.interpolate(method="linear", limit_direction="both")``, linear
-  in time. The rows are a complete hourly grid, so row position is time;
-* ``knn``: scikit-learn ``KNNImputer(n_neighbors=--knn-k)``. It runs on columns standardized
-  with the mean and std of their observed entries. Its output is un-standardized and the
-  observed entries are put back exactly, because the round trip through standardization
-  changes the last bits. With ``--knn-rows N`` the neighbours come from N random rows (the
-  donors), and every row is still imputed and scored;
+  in time;
 * ``iterative``: scikit-learn ``IterativeImputer()`` (BayesianRidge, 10 rounds) with
-  ``random_state=seed``.
+  ``random_state=seed``;
+* ``knn`` (optional): scikit-learn ``KNNImputer(n_neighbors=--knn-k)``. It runs on columns
+  standardized with the mean and std of their observed entries. Its output is un-standardized
+  and the observed entries are put back exactly, because the round trip through
+  standardization changes the last bits. With ``--knn-rows N`` the neighbours come from N
+  random rows (the donors), and every row is still imputed and scored;
+* ``saits``, ``brits``, ``usgan``: the PyPOTS models, run in their own environment
+  (``--peer-venv``, made by ``benchmarks/setup_pypots.sh``) through
+  ``benchmarks/_pypots.run_pypots``. Parameters: ``--peer-window`` (24), ``--peer-epochs``
+  (100), patience 10 and ``--peer-threads`` (1). Outputs are cached in ``--peer-cache`` under
+  a hash of the input and the parameters. A cached result is marked ``"cached": true`` in the
+  JSON and keeps the seconds measured when it ran. A peer that fails (no environment, a crash)
+  is recorded as a failure of that method; the other methods still run.
 
-Each method's seconds cover the whole fit + transform call, standardization included. After
-every call the script checks that the output has the input's shape, index, columns and float64
-dtype, that every entry observed in the input comes back bit-identical, that no NaN or inf is
-left, and that the method did not modify its input. Any failure is printed to stderr at once,
-marked in the tables and the JSON, and makes the script exit with status 1 after the report.
+Seconds. For the in-process methods they cover the whole fit + transform call,
+standardization included. For a peer they are the peer's own fit + impute time
+(``info["seconds"]``, measured inside the peer, not the start-up or cache look-up). The wall
+time of the call is kept as ``wall_seconds``. After every method the script checks that the
+output has the input's shape, index, columns and float64 dtype, that every entry observed in the
+input comes back bit-identical, that no NaN or inf is left, and that the method did not modify
+its input. Any failure is printed to stderr at once, marked in the tables and the JSON, and
+makes the script exit with status 1 after the report.
 
-The report is one Markdown table per scenario. It gives the mean ± sample std over seeds of the
-scaled MAE, RMSE and R² ("overall" row) and of the seconds, then the per-column RMSE in original
-units. Under each table come the ratio of BiLSTM-GAN's scaled RMSE to the best non-GAN
-baseline's, and whether BiLSTM-GAN's RMSE was lower than MLP-GAN's. ``--out-json`` writes every
-per-seed figure together with the config, the command, the date and the machine.
-``--smoke`` (2,000 rows, 2 GAN epochs, one seed) only checks that the script runs. Its
-figures mean nothing.
+Comparisons, per (data set, scenario), on the scaled RMSE, both from the means over seeds and
+seed by seed:
 
-    python benchmarks/imputation.py --out-json results/imputation.json
-    python benchmarks/imputation.py --methods mean,interpolate,knn,iterative --seeds 0
-    python benchmarks/imputation.py --smoke
+* reference set R = {interpolate, iterative, saits, brits, usgan}, restricted to the methods
+  that were run and passed the integrity check; the best reference has the lowest RMSE;
+* the better GAN is the one of ``bilstm-gan`` and ``mlp-gan`` with the lower RMSE. The goal of
+  issue 18 is met when its RMSE divided by the best reference's is ≤ 0.90;
+* whether each GAN beats ``interpolate`` and ``mean`` (lower RMSE), and whether
+  ``bilstm-gan`` beats ``mlp-gan``, with the seeds where it was lower. Means that differ by
+  less than a relative 1e-6 are also flagged as a tie: a GAN that kept its untrained weights
+  fills as interpolation does, up to float32 rounding.
+
+The report has one Markdown table per data set × scenario. Each gives the mean ± sample std over
+seeds of the scaled MAE, RMSE and R² ("overall" row) and of the seconds, then the per-column
+RMSE in original units, then the comparisons as bullets. A final "Goals" table covers all data
+sets and scenarios. ``--out-json`` writes every per-seed figure together with the config, the
+comparisons, the command, the date and the machine. ``--smoke`` only checks that the script
+runs: 2,000 rows, GANs with ``max_steps=20``, seed 0, and the methods bilstm-gan, mlp-gan,
+mean, interpolate and iterative (peers only when listed in ``--methods``). Its figures mean
+nothing.
+
+    python benchmarks/imputation.py --out-json benchmarks/results/imputation.json
+    python benchmarks/imputation.py --datasets traffic --methods mean,interpolate,saits
+    python benchmarks/imputation.py --smoke --datasets pm25,traffic
 """
 
 from __future__ import annotations
@@ -68,12 +103,31 @@ import numpy as np
 import pandas as pd
 from _common import fmt, machine_info, write_json
 
-COLUMNS = ("pm2.5", "DEWP", "TEMP", "PRES", "Iws")
+DATASETS = {
+    "pm25": {
+        "label": "Beijing PM2.5",
+        "columns": ("pm2.5", "DEWP", "TEMP", "PRES", "Iws"),
+        "source": "tg.datasets.beijing_pm25(), file order (complete hourly grid from "
+                  "2010-01-01), first --rows rows",
+    },
+    "traffic": {
+        "label": "Metro Interstate traffic",
+        "columns": ("traffic_volume", "temp", "clouds_all"),
+        "source": "tg.datasets.load_traffic(): duplicate date_time dropped (first kept), "
+                  "reindexed to a complete hourly grid, calendar year 2017, first --rows rows",
+    },
+}
 SCENARIOS = ("mcar", "blocks")
-DEFAULT_METHODS = ("bilstm-gan", "mlp-gan", "mean", "interpolate", "knn", "iterative")
-OPTIONAL_METHODS = ("auto-gan",)
+DEFAULT_METHODS = ("bilstm-gan", "mlp-gan", "mean", "interpolate", "iterative", "saits",
+                   "brits", "usgan")
+OPTIONAL_METHODS = ("auto-gan", "knn")
+SMOKE_METHODS = ("bilstm-gan", "mlp-gan", "mean", "interpolate", "iterative")
 GAN_METHODS = {"bilstm-gan": "bilstm", "mlp-gan": "mlp", "auto-gan": "auto"}
-BASELINES = ("mean", "interpolate", "knn", "iterative")
+PEER_METHODS = ("saits", "brits", "usgan")
+REFERENCES = ("interpolate", "iterative", "saits", "brits", "usgan")
+COMPARED_GANS = ("bilstm-gan", "mlp-gan")
+GOAL_RATIO = 0.90
+TIE_REL = 1e-6  # |relative RMSE difference| below this is flagged as a tie (float rounding)
 LABELS = {
     "bilstm-gan": "BiLSTM-GAN",
     "mlp-gan": "MLP-GAN",
@@ -82,9 +136,13 @@ LABELS = {
     "interpolate": "linear interpolation",
     "knn": "KNN",
     "iterative": "IterativeImputer",
+    "saits": "SAITS (PyPOTS)",
+    "brits": "BRITS (PyPOTS)",
+    "usgan": "USGAN (PyPOTS)",
 }
+DEFAULT_ROWS = 8760
 SMOKE_ROWS = 2000
-SMOKE_EPOCHS = 2
+SMOKE_MAX_STEPS = 20
 SCORE_FIELDS = ("mae_scaled", "rmse_scaled", "r2_scaled")
 
 
@@ -92,62 +150,79 @@ def _csv(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+def _choices(p, flag: str, text: str, known) -> list[str]:
+    picked = list(dict.fromkeys(_csv(text)))
+    bad = [x for x in picked if x not in known]
+    if bad or not picked:
+        p.error(f"{flag}: unknown {bad}, choose from {', '.join(known)}")
+    return picked
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        description="Measure imputation quality on Beijing PM2.5 (pm2.5, DEWP, TEMP, PRES, "
-                    "Iws): GANImputer (BiLSTM, MLP) against mean, linear interpolation, KNN "
-                    "and IterativeImputer, on added MCAR and block gaps.",
+        description="Measure imputation quality on Beijing PM2.5 and Metro Interstate traffic: "
+                    "GANImputer (BiLSTM, MLP) against mean, linear interpolation, "
+                    "IterativeImputer and PyPOTS SAITS, BRITS and USGAN, on added MCAR and "
+                    "block gaps (issue 18).",
     )
-    p.add_argument("--methods", default=",".join(DEFAULT_METHODS),
+    p.add_argument("--datasets", default=",".join(DATASETS),
+                   help="comma-separated data sets out of pm25, traffic (default: both)")
+    p.add_argument("--methods", default=None,
                    help="comma-separated methods out of "
                         f"{', '.join(DEFAULT_METHODS + OPTIONAL_METHODS)} (default: all but "
-                        "auto-gan)")
+                        f"{' and '.join(OPTIONAL_METHODS)}; with --smoke "
+                        f"{', '.join(SMOKE_METHODS)})")
     p.add_argument("--scenarios", default=",".join(SCENARIOS),
                    help="comma-separated scenarios out of mcar, blocks (default: both)")
     p.add_argument("--seeds", default=None,
                    help="comma-separated seeds; each seed draws new gaps and seeds the methods "
                         "(default 0,1,2; 0 with --smoke)")
     p.add_argument("--rows", type=int, default=None,
-                   help="use only the first N rows, in time order (default: all 43,824; "
-                        f"{SMOKE_ROWS:,} with --smoke)")
+                   help=f"use only the first N rows of each data set, in time order (default "
+                        f"{DEFAULT_ROWS:,}: pm25's first year, traffic's 2017; {SMOKE_ROWS:,} "
+                        "with --smoke)")
     p.add_argument("--rate", type=float, default=0.2,
                    help="share of the observed entries removed in each scenario (default 0.2)")
     p.add_argument("--block-len", type=float, default=24.0,
                    help="mean gap length in rows (hours) in the blocks scenario (default 24)")
-    p.add_argument("--epochs", type=int, default=None,
-                   help="GANImputer epochs (default: GANImputer's own default; 2 with --smoke)")
-    p.add_argument("--window", type=int, default=24,
-                   help="GANImputer window, in rows (default 24)")
-    p.add_argument("--batch-size", type=int, default=128,
-                   help="GANImputer batch size (default 128)")
-    p.add_argument("--stride", type=int, default=None,
-                   help="GANImputer stride, rows between window starts (default: GANImputer's "
-                        "own default); training time scales with 1/stride")
+    p.add_argument("--max-steps", type=int, default=None,
+                   help="GANImputer max_steps (default: not passed, GANImputer's own default; "
+                        f"{SMOKE_MAX_STEPS} with --smoke)")
+    p.add_argument("--window", type=int, default=None,
+                   help="GANImputer window in rows (default: not passed, GANImputer chooses)")
     p.add_argument("--knn-k", type=int, default=5, help="KNNImputer n_neighbors (default 5)")
     p.add_argument("--knn-rows", type=int, default=None,
                    help="KNN takes its neighbours from this many random rows (drawn with the "
                         "seed); every row is still imputed (default: all rows are donors)")
+    p.add_argument("--peer-venv", default="/work/bench_work/pypotsvenv",
+                   help="virtual environment with PyPOTS for saits, brits, usgan (default "
+                        "/work/bench_work/pypotsvenv; made by benchmarks/setup_pypots.sh)")
+    p.add_argument("--peer-cache", default="/work/bench_work/pypots_cache",
+                   help="cache of PyPOTS outputs, keyed by input and parameters (default "
+                        "/work/bench_work/pypots_cache)")
+    p.add_argument("--peer-epochs", type=int, default=100,
+                   help="PyPOTS epochs at most, early stopping with patience 10 (default 100)")
+    p.add_argument("--peer-window", type=int, default=24,
+                   help="PyPOTS window in rows (default 24)")
+    p.add_argument("--peer-threads", type=int, default=1,
+                   help="PyTorch threads of a PyPOTS run (default 1)")
     p.add_argument("--threads", type=int, default=0,
                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, the "
                         "default)")
     p.add_argument("--out-json", default=None,
                    help="write all figures to this JSON file (default: print only)")
     p.add_argument("--smoke", action="store_true",
-                   help=f"tiny run ({SMOKE_ROWS:,} rows, {SMOKE_EPOCHS} GAN epochs, seed 0): "
-                        "checks that the script runs, figures mean nothing")
+                   help=f"tiny run ({SMOKE_ROWS:,} rows, GAN max_steps {SMOKE_MAX_STEPS}, seed "
+                        "0, no peers unless listed in --methods): checks that the script runs, "
+                        "figures mean nothing")
     args = p.parse_args(argv)
 
-    args.methods = _csv(args.methods)
-    known = DEFAULT_METHODS + OPTIONAL_METHODS
-    bad = [m for m in args.methods if m not in known]
-    if bad or not args.methods:
-        p.error(f"--methods: unknown {bad}, choose from {', '.join(known)}")
-    args.methods = list(dict.fromkeys(args.methods))
-    args.scenarios = _csv(args.scenarios)
-    bad = [s for s in args.scenarios if s not in SCENARIOS]
-    if bad or not args.scenarios:
-        p.error(f"--scenarios: unknown {bad}, choose from {', '.join(SCENARIOS)}")
-    args.scenarios = list(dict.fromkeys(args.scenarios))
+    args.datasets = _choices(p, "--datasets", args.datasets, tuple(DATASETS))
+    methods = args.methods
+    if methods is None:
+        methods = ",".join(SMOKE_METHODS if args.smoke else DEFAULT_METHODS)
+    args.methods = _choices(p, "--methods", methods, DEFAULT_METHODS + OPTIONAL_METHODS)
+    args.scenarios = _choices(p, "--scenarios", args.scenarios, SCENARIOS)
     seeds = args.seeds if args.seeds is not None else ("0" if args.smoke else "0,1,2")
     try:
         args.seeds = list(dict.fromkeys(int(s) for s in _csv(seeds)))
@@ -155,14 +230,17 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error(f"--seeds must be comma-separated integers, got {seeds!r}")
     if not args.seeds:
         p.error("--seeds: give at least one seed")
-    if args.rows is None and args.smoke:
-        args.rows = SMOKE_ROWS
-    if args.epochs is None and args.smoke:
-        args.epochs = SMOKE_EPOCHS
-    for name in ("rows", "epochs", "window", "batch_size", "stride", "knn_k", "knn_rows"):
+    if args.rows is None:
+        args.rows = SMOKE_ROWS if args.smoke else DEFAULT_ROWS
+    if args.max_steps is None and args.smoke:
+        args.max_steps = SMOKE_MAX_STEPS
+    for name in ("rows", "max_steps", "window", "knn_k", "knn_rows", "peer_epochs",
+                 "peer_window", "peer_threads"):
         value = getattr(args, name)
         if value is not None and value < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.threads < 0:
+        p.error("--threads must be >= 0")
     if not 0.0 < args.rate < 1.0:
         p.error("--rate must be in (0, 1)")
     if args.block_len < 1:
@@ -170,24 +248,51 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-# --------------------------------------------------------------------------- machine
-
-
-
-
 # --------------------------------------------------------------------------- data
 
 
-def load(rows: int | None) -> pd.DataFrame:
-    """The five columns as float64 (DEWP ships as int64), first ``rows`` rows, RangeIndex."""
+def _load_pm25() -> tuple[pd.DataFrame, pd.Series]:
     import tfgan_ts as tg
 
     df = tg.datasets.beijing_pm25()
     if not df["datetime"].is_monotonic_increasing:
         raise RuntimeError("beijing_pm25 rows are not in time order")
-    if rows is not None:
-        df = df.iloc[:rows]
-    return df[list(COLUMNS)].astype("float64").reset_index(drop=True)
+    return df[list(DATASETS["pm25"]["columns"])], df["datetime"]
+
+
+def _load_traffic() -> tuple[pd.DataFrame, pd.Series]:
+    import tfgan_ts as tg
+
+    df = tg.datasets.load_traffic()
+    df["date_time"] = pd.to_datetime(df["date_time"])
+    df = df.drop_duplicates("date_time", keep="first").set_index("date_time")
+    grid = pd.date_range(df.index.min().floor("h"), df.index.max(), freq="h")
+    df = df.reindex(grid)  # the hours missing from the file become all-NaN rows
+    df = df[(df.index >= "2017-01-01") & (df.index < "2018-01-01")]
+    if len(df) != 8760:
+        raise RuntimeError(f"traffic 2017 has {len(df)} hourly rows, expected 8,760")
+    return df[list(DATASETS["traffic"]["columns"])], df.index.to_series()
+
+
+def load(dataset: str, rows: int) -> tuple[pd.DataFrame, dict]:
+    """The data set's columns as float64, first ``rows`` rows, RangeIndex; and its facts."""
+    frame, times = {"pm25": _load_pm25, "traffic": _load_traffic}[dataset]()
+    frame = frame.iloc[:rows].astype("float64").reset_index(drop=True)
+    times = times.iloc[:rows]
+    natural = {c: int(frame[c].isna().sum()) for c in frame.columns}
+    info = {
+        "name": dataset,
+        "label": DATASETS[dataset]["label"],
+        "source": DATASETS[dataset]["source"],
+        "columns": list(frame.columns),
+        "rows": len(frame),
+        "first_time": str(times.iloc[0]),
+        "last_time": str(times.iloc[-1]),
+        "natural_gaps": sum(natural.values()),
+        "natural_gaps_by_column": natural,
+        "rows_all_missing": int(frame.isna().all(axis=1).sum()),
+    }
+    return frame, info
 
 
 def make_gaps(scenario: str, truth: pd.DataFrame, rate: float, block_len: float, seed: int):
@@ -197,7 +302,7 @@ def make_gaps(scenario: str, truth: pd.DataFrame, rate: float, block_len: float,
         gapped = mcar(truth, rate, seed)
     else:
         gapped = blocks(truth, rate, block_len, seed)
-    gapped = gapped[list(COLUMNS)]
+    gapped = gapped[list(truth.columns)]
     mask = pd.DataFrame(np.asarray(added_mask(truth, gapped), dtype=bool), index=truth.index,
                         columns=truth.columns)
     return gapped, mask
@@ -212,7 +317,7 @@ def _run_lengths(mask: np.ndarray) -> np.ndarray:
 def gap_stats(truth: pd.DataFrame, gapped: pd.DataFrame, mask: pd.DataFrame) -> dict:
     """What the masking actually did, per column: measured, not taken from the arguments."""
     out = {}
-    for c in COLUMNS:
+    for c in truth.columns:
         m = mask[c].to_numpy(dtype=bool)
         runs = _run_lengths(m)
         observed = int(truth[c].notna().sum())
@@ -281,29 +386,41 @@ def impute_iterative(gapped: pd.DataFrame, seed: int, args) -> tuple[pd.DataFram
     return out, {"n_iter": int(imp.n_iter_), "max_iter": imp.max_iter}
 
 
+def gan_extra(args) -> dict:
+    """The GANImputer arguments the user set on the command line (the rest: defaults)."""
+    extra = {}
+    if args.max_steps is not None:
+        extra["max_steps"] = args.max_steps
+    if args.window is not None:
+        extra["window"] = args.window
+    return extra
+
+
 def impute_gan(generator: str):
     def run(gapped: pd.DataFrame, seed: int, args) -> tuple[pd.DataFrame, dict]:
-
         import tfgan_ts as tg
 
-        kwargs = dict(generator=generator, window=args.window, batch_size=args.batch_size,
-                      seed=seed, verbose=0)
-        if args.epochs is not None:
-            kwargs["epochs"] = args.epochs
-        if args.stride is not None:
-            kwargs["stride"] = args.stride
-        imp = tg.GANImputer(**kwargs)  # seeded locally by seed=
+        imp = tg.GANImputer(generator=generator, seed=seed, verbose=0, **gan_extra(args))
         out = imp.fit_transform(gapped)
         if not isinstance(out, pd.DataFrame):
             out = _frame(np.asarray(out), gapped)
-        params = imp.get_params() if hasattr(imp, "get_params") else kwargs
+        params = imp.get_params()
         info = {"params": {k: v for k, v in params.items()
-                           if isinstance(v, (str, int, float, bool, type(None)))},
-                "stride_": getattr(imp, "stride_", None)}
-        if generator == "auto":
-            info["generator_"] = getattr(imp, "generator_", None)
-            info["validation_rmse_"] = getattr(imp, "validation_rmse_", None)
+                           if isinstance(v, (str, int, float, bool, type(None)))}}
+        for name in ("generator_", "window_", "validation_rmse_", "steps_"):
+            info[name] = getattr(imp, name, None)
         return out, info
+
+    return run
+
+
+def impute_peer(model: str):
+    def run(gapped: pd.DataFrame, seed: int, args) -> tuple[pd.DataFrame, dict]:
+        from _pypots import run_pypots  # lazily: only needed when a peer is requested
+
+        return run_pypots(model, gapped, seed, venv=args.peer_venv, cache_dir=args.peer_cache,
+                          window=args.peer_window, epochs=args.peer_epochs,
+                          threads=args.peer_threads)
 
     return run
 
@@ -316,6 +433,9 @@ METHOD_FUNCS = {
     "interpolate": impute_interpolate,
     "knn": impute_knn,
     "iterative": impute_iterative,
+    "saits": impute_peer("saits"),
+    "brits": impute_peer("brits"),
+    "usgan": impute_peer("usgan"),
 }
 
 
@@ -380,8 +500,13 @@ def score(truth: pd.DataFrame, out: pd.DataFrame, mask: pd.DataFrame) -> dict:
                for k, row in table.to_dict("index").items()}
     return {
         "overall": records["overall"],
-        "by_column": {c: records[c] for c in COLUMNS},
+        "by_column": {c: records[c] for c in truth.columns},
     }
+
+
+def _nan_scores(columns) -> dict:
+    return {"overall": {f: float("nan") for f in SCORE_FIELDS},
+            "by_column": {c: {"rmse": float("nan")} for c in columns}}
 
 
 def _stats(values: list[float]) -> dict:
@@ -393,55 +518,126 @@ def _stats(values: list[float]) -> dict:
     }
 
 
-def summarize(runs: list[dict], scenario: str, methods: list[str]) -> dict:
-    mine = [r for r in runs if r["scenario"] == scenario]
-    out = {"methods": {}}
+def summarize(runs: list[dict], columns: list[str], methods: list[str]) -> dict:
+    """Mean ± std over the seeds of one (data set, scenario), per method."""
+    out = {}
     for m in methods:
-        per_seed = [r["methods"][m] for r in mine]
+        per_seed = [r["methods"][m] for r in runs]
         s = {"n_seeds": len(per_seed),
              "integrity_ok": all(not p["problems"] for p in per_seed),
              "seconds": _stats([p["seconds"] for p in per_seed])}
+        if m in PEER_METHODS:
+            s["cached_seeds"] = [r["seed"] for r in runs if r["methods"][m].get("cached")]
         for f in SCORE_FIELDS:
             s[f] = _stats([p["scores"]["overall"][f] for p in per_seed])
         s["rmse_by_column"] = {c: _stats([p["scores"]["by_column"][c]["rmse"]
-                                          for p in per_seed]) for c in COLUMNS}
-        out["methods"][m] = s
-    res = out["methods"]
-    # a baseline that failed the integrity check or has no score cannot be "the best"
-    base = [m for m in methods if m in BASELINES and res[m]["integrity_ok"]
-            and np.isfinite(res[m]["rmse_scaled"]["mean"])]
-    cmp: dict = {}
-    if base:
-        best = min(base, key=lambda m: res[m]["rmse_scaled"]["mean"])
-        cmp["best_baseline"] = best
-        cmp["best_baseline_rmse_scaled"] = res[best]["rmse_scaled"]["mean"]
-        if "bilstm-gan" in methods:
-            b = res["bilstm-gan"]["rmse_scaled"]
-            cmp["bilstm_over_best_baseline_rmse"] = b["mean"] / res[best]["rmse_scaled"]["mean"]
-            # per seed: BiLSTM-GAN over that seed's best baseline
-            cmp["bilstm_over_best_baseline_rmse_per_seed"] = [
-                bv / min(res[m]["rmse_scaled"]["values"][i] for m in base)
-                for i, bv in enumerate(b["values"])]
-    if "bilstm-gan" in methods and "mlp-gan" in methods:
-        b = res["bilstm-gan"]["rmse_scaled"]
-        g = res["mlp-gan"]["rmse_scaled"]
-        cmp["bilstm_beat_mlp"] = bool(b["mean"] < g["mean"])
-        cmp["bilstm_lower_rmse_seeds"] = int(sum(
-            x < y for x, y in zip(b["values"], g["values"], strict=True)))
-        cmp["n_seeds"] = len(b["values"])
-    out["comparisons"] = cmp
+                                          for p in per_seed]) for c in columns}
+        out[m] = s
     return out
 
 
+def _usable(res: dict, m: str) -> bool:
+    """Run, passed the integrity check and scored on every seed."""
+    return (m in res and res[m]["integrity_ok"]
+            and bool(np.all(np.isfinite(res[m]["rmse_scaled"]["values"]))))
+
+
+def _versus(res: dict, a: str, b: str, seeds: list[int]) -> dict:
+    """Does ``a`` have the lower mean scaled RMSE than ``b``; and on which seeds."""
+    ra, rb = res[a]["rmse_scaled"], res[b]["rmse_scaled"]
+    ok = _usable(res, a) and _usable(res, b)
+    rel = (ra["mean"] - rb["mean"]) / rb["mean"] if ok and rb["mean"] else float("nan")
+    return {
+        "method": a, "versus": b, "eligible": ok,
+        "beats": bool(ok and ra["mean"] < rb["mean"]),
+        # a GAN that kept its untrained weights fills as interpolation, up to float32 rounding
+        "tie": bool(ok and abs(rel) < TIE_REL),
+        "relative_difference": rel,
+        "rmse_scaled": ra["mean"], "versus_rmse_scaled": rb["mean"],
+        "seeds_lower": [s for s, x, y in zip(seeds, ra["values"], rb["values"], strict=True)
+                        if ok and x < y],
+        "n_seeds": len(seeds),
+    }
+
+
+def compare(res: dict, seeds: list[int]) -> dict:
+    """Issue 18's comparisons for one (data set, scenario), from the means and per seed."""
+    rmse = {m: res[m]["rmse_scaled"] for m in res}
+    refs = [m for m in REFERENCES if _usable(res, m)]
+    gans = [m for m in COMPARED_GANS if _usable(res, m)]
+    cmp: dict = {
+        "goal_ratio": GOAL_RATIO,
+        "reference_set": refs,
+        "references_not_run": [m for m in REFERENCES if m not in res],
+        "references_failed": [m for m in REFERENCES if m in res and m not in refs],
+        "gans_compared": gans,
+        "gans_failed": [m for m in COMPARED_GANS if m in res and m not in gans],
+        "goal_met": None,
+    }
+    if refs:
+        best = min(refs, key=lambda m: rmse[m]["mean"])
+        cmp["best_reference"] = best
+        cmp["best_reference_rmse_scaled"] = rmse[best]["mean"]
+    if gans:
+        better = min(gans, key=lambda m: rmse[m]["mean"])
+        cmp["better_gan"] = better
+        cmp["better_gan_rmse_scaled"] = rmse[better]["mean"]
+    if refs and gans:
+        cmp["ratio"] = cmp["better_gan_rmse_scaled"] / cmp["best_reference_rmse_scaled"]
+        cmp["goal_met"] = bool(cmp["ratio"] <= GOAL_RATIO)
+        per_seed = []
+        for i, seed in enumerate(seeds):
+            b = min(refs, key=lambda m: rmse[m]["values"][i])
+            g = min(gans, key=lambda m: rmse[m]["values"][i])
+            ratio = rmse[g]["values"][i] / rmse[b]["values"][i]
+            per_seed.append({"seed": seed, "best_reference": b,
+                             "best_reference_rmse_scaled": rmse[b]["values"][i],
+                             "better_gan": g, "better_gan_rmse_scaled": rmse[g]["values"][i],
+                             "ratio": ratio, "goal_met": bool(ratio <= GOAL_RATIO)})
+        cmp["per_seed"] = per_seed
+        cmp["goal_met_seeds"] = [p["seed"] for p in per_seed if p["goal_met"]]
+    cmp["gan_beats"] = {g: {b: _versus(res, g, b, seeds) for b in ("interpolate", "mean")
+                            if b in res}
+                        for g in COMPARED_GANS if g in res}
+    if all(g in res for g in COMPARED_GANS):
+        cmp["bilstm_beats_mlp"] = _versus(res, "bilstm-gan", "mlp-gan", seeds)
+    return cmp
+
+
+def goal_text(cmp: dict) -> str:
+    if cmp["goal_met"] is None:
+        return "n/a"
+    if cmp["goal_met"]:
+        return "met"
+    return f"NOT met (ratio {cmp['ratio']:.3f}; needs ≤ {GOAL_RATIO:.2f})"
+
+
 # --------------------------------------------------------------------------- report
-
-
 
 
 def _pm(stat: dict) -> str:
     if stat["std"] is None:
         return fmt(stat["mean"])
     return f"{fmt(stat['mean'])} ± {stat['std']:.2g}"
+
+
+def _labels(methods) -> str:
+    return ", ".join(LABELS[m] for m in methods) or "none"
+
+
+def _seeds_text(v: dict) -> str:
+    lower = v["seeds_lower"]
+    return (f"lower on {len(lower)} of {v['n_seeds']} seeds"
+            + (f": {', '.join(map(str, lower))}" if lower else ""))
+
+
+def _versus_text(v: dict) -> str:
+    if not v["eligible"]:
+        return "n/a (integrity failure or no score)"
+    tie = (f", a tie: relative difference {v['relative_difference']:.1e}, float rounding"
+           if v["tie"] else "")
+    return (f"**{'yes' if v['beats'] else 'no'}** ({fmt(v['rmse_scaled'])} vs "
+            f"{fmt(v['versus_rmse_scaled'])}; {_seeds_text(v)}{tie})")
 
 
 def scenario_title(scenario: str, config: dict) -> str:
@@ -452,120 +648,275 @@ def scenario_title(scenario: str, config: dict) -> str:
             f"{config['block_len']:g} h")
 
 
+def comparison_lines(cmp: dict) -> list[str]:
+    lines = []
+    refs = _labels(cmp["reference_set"])
+    extra = []
+    if cmp["references_not_run"]:
+        extra.append(f"not run: {_labels(cmp['references_not_run'])}")
+    if cmp["references_failed"]:
+        extra.append(f"failed: {_labels(cmp['references_failed'])}")
+    lines.append(f"- Reference set: {refs}" + (f" ({'; '.join(extra)})" if extra else ""))
+    if cmp["goal_met"] is not None:
+        per_seed = "; ".join(f"seed {p['seed']}: {LABELS[p['better_gan']]} / "
+                             f"{LABELS[p['best_reference']]} {p['ratio']:.3f}"
+                             for p in cmp["per_seed"])
+        lines.append(
+            f"- Goal (better GAN ≤ {GOAL_RATIO:.2f} × best reference, scaled RMSE): "
+            f"**{goal_text(cmp)}**. Better GAN {LABELS[cmp['better_gan']]} "
+            f"{fmt(cmp['better_gan_rmse_scaled'])} / best reference "
+            f"{LABELS[cmp['best_reference']]} {fmt(cmp['best_reference_rmse_scaled'])} = "
+            f"{cmp['ratio']:.3f} (ratio of the means). Per seed: {per_seed}; met on "
+            f"{len(cmp['goal_met_seeds'])} of {len(cmp['per_seed'])} seeds.")
+    else:
+        lines.append("- Goal: n/a (no usable GAN or no usable reference method)")
+    for g, versus in cmp["gan_beats"].items():
+        parts = [f"{LABELS[b]}: {_versus_text(v)}" for b, v in versus.items()]
+        if parts:
+            lines.append(f"- {LABELS[g]} beats " + "; ".join(parts))
+    if "bilstm_beats_mlp" in cmp:
+        lines.append(f"- BiLSTM-GAN beats MLP-GAN: {_versus_text(cmp['bilstm_beats_mlp'])}")
+    return lines
+
+
+def method_detail_lines(runs: list[dict], methods: list[str]) -> list[str]:
+    lines = []
+    for m in methods:
+        infos = [(r["seed"], r["methods"][m]) for r in runs]
+        if m in GAN_METHODS:
+            parts = []
+            for seed, r in infos:
+                i = r["info"]
+                if not i:
+                    parts.append(f"seed {seed}: failed")
+                    continue
+                val = i.get("validation_rmse_") or {}
+                parts.append(
+                    f"seed {seed}: generator_ {i.get('generator_')}, window_ {i.get('window_')}, "
+                    f"steps_ {i.get('steps_')}, held-out RMSE "
+                    + ", ".join(f"{k} {fmt(v)}" for k, v in val.items()))
+            lines.append(f"- {LABELS[m]} fitted: " + "; ".join(parts))
+        elif m in PEER_METHODS:
+            parts = []
+            for seed, r in infos:
+                i = r["info"]
+                if not i:
+                    parts.append(f"seed {seed}: failed")
+                    continue
+                parts.append(f"seed {seed}: epochs run {i.get('epochs_run')}, best epoch "
+                             f"{i.get('best_epoch')}" + (", cached" if r.get("cached") else ""))
+            lines.append(f"- {LABELS[m]}: " + "; ".join(parts))
+    return lines
+
+
 def markdown(result: dict) -> str:
     c = result["config"]
     lines = []
-    for scenario in c["scenarios"]:
-        summ = result["summary"][scenario]
-        res, cmp = summ["methods"], summ["comparisons"]
-        gaps = [r["gaps"] for r in result["runs"] if r["scenario"] == scenario]
-        added = [g["all"]["added"] for g in gaps]
-        share = np.mean([g["all"]["added_share_of_observed"] for g in gaps])
-        run_len = np.mean([g["all"]["mean_added_run_length"] for g in gaps])
-        lines.append(f"### {scenario_title(scenario, c)}")
+    for ds in c["datasets"]:
+        d = result["datasets"][ds]
+        lines.append(f"## {d['label']} ({', '.join(d['columns'])})")
         lines.append("")
         lines.append(
-            f"Beijing PM2.5, {', '.join(COLUMNS)}: {c['rows']:,} hourly rows, "
-            f"{c['natural_gaps']:,} natural gaps kept (not scored). Seeds "
-            f"{', '.join(map(str, c['seeds']))}; scored on the added gaps only: "
-            f"{np.mean(added):,.0f} entries per seed ({share:.1%} of the observed "
-            f"entries, mean run length {run_len:.3g}). MAE, RMSE and R² pool the five columns "
-            f"after min-max scaling. Mean ± sample std over seeds.")
-        notes = []
-        gan = next((r["methods"][m]["info"] for r in result["runs"] for m in c["methods"]
-                    if m in GAN_METHODS), None)
-        if gan is not None:
-            gp = gan["params"]
-            notes.append(f"GANs: epochs {gp.get('epochs')}, window {gp.get('window')}, stride "
-                         f"{gan.get('stride_') or gp.get('stride')}, batch size "
-                         f"{gp.get('batch_size')}")
-        if "knn" in c["methods"]:
-            if c["knn_rows"] is not None and c["knn_rows"] < c["rows"]:
-                notes.append(f"KNN: k={c['knn_k']} on standardized columns, neighbours drawn "
-                             f"from a random subsample of {c['knn_rows']:,} of the "
-                             f"{c['rows']:,} rows (all rows imputed)")
-            else:
-                notes.append(f"KNN: k={c['knn_k']} on standardized columns, all rows as "
-                             f"donors")
-        if c["smoke"]:
-            notes.append("SMOKE RUN: the figures mean nothing")
-        if notes:
+            f"{d['rows']:,} hourly rows, {d['first_time']} to {d['last_time']}; "
+            f"{d['natural_gaps']:,} natural gaps kept, not scored ("
+            + ", ".join(f"{k} {v:,}" for k, v in d["natural_gaps_by_column"].items())
+            + f"; {d['rows_all_missing']:,} rows wholly missing). Source: {d['source']}.")
+        lines.append("")
+        for scenario in c["scenarios"]:
+            res = result["summary"][ds][scenario]
+            cmp = result["comparisons"][ds][scenario]
+            runs = [r for r in result["runs"] if r["dataset"] == ds and r["scenario"] == scenario]
+            gaps = [r["gaps"] for r in runs]
+            added = [g["all"]["added"] for g in gaps]
+            share = np.mean([g["all"]["added_share_of_observed"] for g in gaps])
+            run_len = np.mean([g["all"]["mean_added_run_length"] for g in gaps])
+            lines.append(f"### {d['label']}, {scenario_title(scenario, c)}")
             lines.append("")
-            lines.append("; ".join(notes) + ".")
-        lines.append("")
-        lines.append("| method | MAE (scaled) | RMSE (scaled) | R² (scaled) | seconds "
-                     "(fit + transform) |")
-        lines.append("|---|---|---|---|---|")
-        for m in c["methods"]:
-            s = res[m]
-            label = LABELS[m] + ("" if s["integrity_ok"] else " **INTEGRITY FAILURE**")
-            lines.append(f"| {label} | {_pm(s['mae_scaled'])} | {_pm(s['rmse_scaled'])} | "
-                         f"{_pm(s['r2_scaled'])} | {_pm(s['seconds'])} |")
-        lines.append("")
-        lines.append("RMSE per column, original units (mean over seeds):")
-        lines.append("")
-        lines.append("| method | " + " | ".join(COLUMNS) + " |")
-        lines.append("|---|" + "---|" * len(COLUMNS))
-        for m in c["methods"]:
-            rb = res[m]["rmse_by_column"]
-            lines.append(f"| {LABELS[m]} | " + " | ".join(fmt(rb[col]["mean"])
-                                                          for col in COLUMNS) + " |")
-        lines.append("")
-        if "bilstm_over_best_baseline_rmse" in cmp:
-            per_seed = ", ".join(f"{v:.3g}" for v in cmp["bilstm_over_best_baseline_rmse_per_seed"])
             lines.append(
-                f"- BiLSTM-GAN scaled RMSE / best non-GAN baseline's "
-                f"({LABELS[cmp['best_baseline']]}, {fmt(cmp['best_baseline_rmse_scaled'])}): "
-                f"**{cmp['bilstm_over_best_baseline_rmse']:.3g}** (ratio of the means; per "
-                f"seed against that seed's best baseline: {per_seed}; below 1 means the GAN "
-                f"had the lower RMSE)")
-        elif "best_baseline" in cmp:
-            lines.append(f"- best non-GAN baseline: {LABELS[cmp['best_baseline']]} (scaled "
-                         f"RMSE {fmt(cmp['best_baseline_rmse_scaled'])}); BiLSTM-GAN not run")
-        if "bilstm_beat_mlp" in cmp:
-            lines.append(
-                f"- BiLSTM-GAN beat MLP-GAN on scaled RMSE: "
-                f"**{'yes' if cmp['bilstm_beat_mlp'] else 'no'}** "
-                f"({_pm(res['bilstm-gan']['rmse_scaled'])} vs "
-                f"{_pm(res['mlp-gan']['rmse_scaled'])}; lower on "
-                f"{cmp['bilstm_lower_rmse_seeds']} of {cmp['n_seeds']} seeds)")
-        if "auto-gan" in c["methods"]:
-            picks = [r["methods"]["auto-gan"]["info"].get("generator_")
-                     for r in result["runs"] if r["scenario"] == scenario]
-            lines.append(f"- GAN (auto) chose: {', '.join(map(str, picks))} (per seed)")
-        warned = sorted({m for r in result["runs"] if r["scenario"] == scenario
-                         for m in c["methods"] if r["methods"][m]["warnings"]})
-        if warned:
-            lines.append(f"- warnings raised by: {', '.join(LABELS[m] for m in warned)} "
-                         f"(messages in the JSON)")
-        lines.append("")
+                f"Seeds {', '.join(map(str, c['seeds']))}; scored on the added gaps only: "
+                f"{np.mean(added):,.0f} entries per seed ({share:.1%} of the observed "
+                f"entries, mean run length {run_len:.3g}). MAE, RMSE and R² pool the "
+                f"{len(d['columns'])} columns after min-max scaling. Mean ± sample std over "
+                f"seeds.")
+            notes = []
+            if any(m in GAN_METHODS for m in c["methods"]):
+                extra = "".join(f", {k}={v}" for k, v in c["gan_extra"].items())
+                notes.append(f"GANs: GANImputer(generator=..., seed=seed{extra}), all else "
+                             f"default")
+            if any(m in PEER_METHODS for m in c["methods"]):
+                notes.append(f"PyPOTS: window {c['peer_window']}, at most {c['peer_epochs']} "
+                             f"epochs (patience 10), {c['peer_threads']} thread(s); their "
+                             f"seconds are the peer's own fit + impute")
+            if "knn" in c["methods"]:
+                if c["knn_rows"] is not None and c["knn_rows"] < d["rows"]:
+                    notes.append(f"KNN: k={c['knn_k']} on standardized columns, neighbours "
+                                 f"drawn from a random subsample of {c['knn_rows']:,} of the "
+                                 f"{d['rows']:,} rows (all rows imputed)")
+                else:
+                    notes.append(f"KNN: k={c['knn_k']} on standardized columns, all rows as "
+                                 f"donors")
+            if c["smoke"]:
+                notes.append("SMOKE RUN: the figures mean nothing")
+            if notes:
+                lines.append("")
+                lines.append("; ".join(notes) + ".")
+            lines.append("")
+            lines.append("| method | MAE (scaled) | RMSE (scaled) | R² (scaled) | seconds "
+                         "(fit + transform) |")
+            lines.append("|---|---|---|---|---|")
+            for m in c["methods"]:
+                s = res[m]
+                label = LABELS[m] + ("" if s["integrity_ok"] else " **INTEGRITY FAILURE**")
+                if s.get("cached_seeds"):
+                    label += f" (cached: seeds {', '.join(map(str, s['cached_seeds']))})"
+                lines.append(f"| {label} | {_pm(s['mae_scaled'])} | {_pm(s['rmse_scaled'])} | "
+                             f"{_pm(s['r2_scaled'])} | {_pm(s['seconds'])} |")
+            lines.append("")
+            lines.append("RMSE per column, original units (mean over seeds):")
+            lines.append("")
+            lines.append("| method | " + " | ".join(d["columns"]) + " |")
+            lines.append("|---|" + "---|" * len(d["columns"]))
+            for m in c["methods"]:
+                rb = res[m]["rmse_by_column"]
+                lines.append(f"| {LABELS[m]} | " + " | ".join(fmt(rb[col]["mean"])
+                                                              for col in d["columns"]) + " |")
+            lines.append("")
+            lines.extend(comparison_lines(cmp))
+            lines.extend(method_detail_lines(runs, c["methods"]))
+            warned = sorted({m for r in runs for m in c["methods"] if r["methods"][m]["warnings"]})
+            if warned:
+                lines.append(f"- warnings raised by: {', '.join(LABELS[m] for m in warned)} "
+                             f"(messages in the JSON)")
+            lines.append("")
+    lines.extend(goals_lines(result))
+    lines.append("")
     integ = result["integrity"]
-    bad = {(f["scenario"], f["seed"], f["method"]) for f in integ["failures"]}
+    bad = {(f["dataset"], f["scenario"], f["seed"], f["method"]) for f in integ["failures"]}
     lines.append(
         f"Integrity: {integ['checks']} outputs checked (observed entries bit-identical, no "
         f"NaN/inf left, input untouched): "
         + ("all passed." if integ["ok"] else
            f"**{len(bad)} FAILED** with {len(integ['failures'])} problems (see stderr and the "
-           f"JSON); a failed baseline is not eligible as the best baseline."))
+           f"JSON); a failed method is not eligible as the best reference or the better GAN."))
     return "\n".join(lines)
 
 
+def _yes_no(v: dict | None) -> str:
+    if v is None:
+        return "–"
+    if not v["eligible"]:
+        return "n/a"
+    tie = ", tie" if v["tie"] else ""
+    return f"{'yes' if v['beats'] else 'no'} ({len(v['seeds_lower'])}/{v['n_seeds']}{tie})"
+
+
+def goals_lines(result: dict) -> list[str]:
+    goals = result["goals"]
+    lines = ["## Goals", "",
+             f"Goal of issue 18: the better of BiLSTM-GAN and MLP-GAN has a scaled RMSE ≤ "
+             f"{GOAL_RATIO:.2f} × the best reference method's (of "
+             f"{', '.join(LABELS[m] for m in REFERENCES)}; those run and passing the integrity "
+             f"check), on the means over seeds. Yes/no cells: lower mean scaled RMSE (seeds "
+             f"lower / seeds; \"tie\": the means differ by less than a relative {TIE_REL:g}, "
+             f"float rounding).",
+             "",
+             "| data set | scenario | better GAN / best reference | ratio | goal | "
+             "BiLSTM-GAN < interpolation | MLP-GAN < interpolation | BiLSTM-GAN < mean | "
+             "MLP-GAN < mean | BiLSTM-GAN < MLP-GAN |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for ds in result["config"]["datasets"]:
+        for scenario in result["config"]["scenarios"]:
+            cmp = result["comparisons"][ds][scenario]
+            beats = cmp["gan_beats"]
+            pair = ratio = "–"
+            if cmp["goal_met"] is not None:
+                pair = f"{LABELS[cmp['better_gan']]} / {LABELS[cmp['best_reference']]}"
+                ratio = f"{cmp['ratio']:.3f}"
+            cells = [_yes_no(beats.get(g, {}).get(b)) for b in ("interpolate", "mean")
+                     for g in COMPARED_GANS]
+            cells.append(_yes_no(cmp.get("bilstm_beats_mlp")))
+            lines.append(f"| {result['datasets'][ds]['label']} | {scenario} | {pair} | {ratio} "
+                         f"| {goal_text(cmp)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Goal met on {goals['met']} of {goals['evaluated']} (data set, scenario) "
+                 f"pairs" + (f"; {goals['not_evaluated']} could not be evaluated"
+                             if goals["not_evaluated"] else "") + ".")
+    return lines
 
 
 # --------------------------------------------------------------------------- main
 
 
 def run_method(method: str, gapped: pd.DataFrame, seed: int, args) -> dict:
-    """One method on its own copy of the gapped frame, timed and checked."""
+    """One method on its own copy of the gapped frame, timed and checked. A peer that fails
+    is recorded as a problem of that method; other methods' exceptions propagate."""
     given = gapped.copy(deep=True)  # a method that writes into its input harms no other
+    error = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         t0 = time.perf_counter()
-        out, info = METHOD_FUNCS[method](given, seed, args)
+        try:
+            out, info = METHOD_FUNCS[method](given, seed, args)
+        except Exception as exc:
+            if method not in PEER_METHODS:
+                raise
+            out, info, error = None, {}, f"{type(exc).__name__}: {exc}"
         seconds = time.perf_counter() - t0
     messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-    return {"out": out, "info": info, "seconds": seconds, "warnings": messages,
-            "problems": check_output(gapped, given, out)}
+    r = {"out": out, "info": info, "seconds": seconds, "warnings": messages}
+    if method in PEER_METHODS:
+        r["wall_seconds"] = seconds
+        r["cached"] = bool(info.get("cached", False))
+        peer_seconds = info.get("seconds")
+        r["seconds"] = float(peer_seconds) if peer_seconds is not None else float("nan")
+    if error is not None:
+        r["error"] = error
+        r["problems"] = [f"peer failed: {error.splitlines()[0]}"]
+    else:
+        r["problems"] = check_output(gapped, given, out)
+    return r
+
+
+def run_dataset(ds: str, truth: pd.DataFrame, args, failures: list) -> list[dict]:
+    runs = []
+    truth_bits = _bits(truth).copy()
+    for scenario in args.scenarios:
+        for seed in args.seeds:
+            gapped, mask = make_gaps(scenario, truth, args.rate, args.block_len, seed)
+            gaps = gap_stats(truth, gapped, mask)
+            print(f"[{ds} {scenario} seed {seed}] {gaps['all']['added']:,} added gaps "
+                  f"({gaps['all']['added_share_of_observed']:.1%} of observed, mean run "
+                  f"{fmt(gaps['all']['mean_added_run_length'])})", flush=True)
+            entry = {"dataset": ds, "scenario": scenario, "seed": seed, "gaps": gaps,
+                     "methods": {}}
+            for method in args.methods:
+                r = run_method(method, gapped, seed, args)
+                out = r.pop("out")
+                if out is None:
+                    r["scores"] = _nan_scores(truth.columns)
+                else:
+                    try:
+                        r["scores"] = score(truth, out, mask)
+                    except ValueError as exc:
+                        if not r["problems"]:
+                            raise
+                        r["problems"].append(f"could not be scored: {exc}")
+                        r["scores"] = _nan_scores(truth.columns)
+                entry["methods"][method] = r
+                o = r["scores"]["overall"]
+                print(f"  {LABELS[method]:<22} {r['seconds']:9.2f} s  scaled RMSE "
+                      f"{fmt(o['rmse_scaled'])}  MAE {fmt(o['mae_scaled'])}  R² "
+                      f"{fmt(o['r2_scaled'])}" + ("  (cached)" if r.get("cached") else ""),
+                      flush=True)
+                for p in r["problems"]:
+                    failures.append({"dataset": ds, "scenario": scenario, "seed": seed,
+                                     "method": method, "problem": p})
+                    print(f"!!! INTEGRITY FAILURE [{ds} {scenario} seed {seed} "
+                          f"{LABELS[method]}]: {p}", file=sys.stderr, flush=True)
+            if not np.array_equal(_bits(truth), truth_bits):
+                raise RuntimeError("the true frame was modified during the run")
+            runs.append(entry)
+    return runs
 
 
 def main(argv=None) -> int:
@@ -579,69 +930,55 @@ def main(argv=None) -> int:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
-    truth = load(args.rows)
-    truth_bits = _bits(truth).copy()
-    natural = {c: int(truth[c].isna().sum()) for c in COLUMNS}
     config = {
-        "dataset": "beijing_pm25",
-        "columns": list(COLUMNS),
-        "rows": len(truth),
-        "natural_gaps": sum(natural.values()),
-        "natural_gaps_by_column": natural,
+        "datasets": args.datasets,
+        "rows_requested": args.rows,
         "smoke": args.smoke,
         "scenarios": args.scenarios,
         "methods": args.methods,
         "seeds": args.seeds,
         "rate": args.rate,
         "block_len": args.block_len,
-        "gan_epochs": args.epochs,
+        "gan_extra": gan_extra(args),
+        "max_steps": args.max_steps,
         "window": args.window,
-        "batch_size": args.batch_size,
-        "stride": args.stride,
         "knn_k": args.knn_k,
         "knn_rows": args.knn_rows,
+        "peer_venv": args.peer_venv,
+        "peer_cache": args.peer_cache,
+        "peer_epochs": args.peer_epochs,
+        "peer_window": args.peer_window,
+        "peer_threads": args.peer_threads,
         "threads": args.threads,
+        "reference_set": list(REFERENCES),
+        "goal_ratio": GOAL_RATIO,
     }
-    print(f"imputation benchmark: {len(truth):,} rows × {len(COLUMNS)} columns, scenarios "
-          f"{args.scenarios}, methods {args.methods}, seeds {args.seeds}"
-          + (" [smoke]" if args.smoke else ""), flush=True)
-
-    runs, failures = [], []
+    runs, failures, datasets = [], [], {}
     t_all = time.perf_counter()
-    for scenario in args.scenarios:
-        for seed in args.seeds:
-            gapped, mask = make_gaps(scenario, truth, args.rate, args.block_len, seed)
-            gaps = gap_stats(truth, gapped, mask)
-            print(f"[{scenario} seed {seed}] {gaps['all']['added']:,} added gaps "
-                  f"({gaps['all']['added_share_of_observed']:.1%} of observed, mean run "
-                  f"{fmt(gaps['all']['mean_added_run_length'])})", flush=True)
-            entry = {"scenario": scenario, "seed": seed, "gaps": gaps, "methods": {}}
-            for method in args.methods:
-                r = run_method(method, gapped, seed, args)
-                out = r.pop("out")
-                try:
-                    r["scores"] = score(truth, out, mask)
-                except ValueError as exc:
-                    if not r["problems"]:
-                        raise
-                    r["problems"].append(f"could not be scored: {exc}")
-                    nan = {f: float("nan") for f in SCORE_FIELDS}
-                    r["scores"] = {"overall": nan,
-                                   "by_column": {c: {"rmse": float("nan")} for c in COLUMNS}}
-                entry["methods"][method] = r
-                o = r["scores"]["overall"]
-                print(f"  {LABELS[method]:<22} {r['seconds']:9.2f} s  scaled RMSE "
-                      f"{fmt(o['rmse_scaled'])}  MAE {fmt(o['mae_scaled'])}  R² "
-                      f"{fmt(o['r2_scaled'])}", flush=True)
-                for p in r["problems"]:
-                    failures.append({"scenario": scenario, "seed": seed, "method": method,
-                                     "problem": p})
-                    print(f"!!! INTEGRITY FAILURE [{scenario} seed {seed} {LABELS[method]}]: "
-                          f"{p}", file=sys.stderr, flush=True)
-            if not np.array_equal(_bits(truth), truth_bits):
-                raise RuntimeError("the true frame was modified during the run")
-            runs.append(entry)
+    for ds in args.datasets:
+        truth, info = load(ds, args.rows)
+        datasets[ds] = info
+        print(f"imputation benchmark, {info['label']}: {len(truth):,} rows × "
+              f"{truth.shape[1]} columns, scenarios {args.scenarios}, methods {args.methods}, "
+              f"seeds {args.seeds}" + (" [smoke]" if args.smoke else ""), flush=True)
+        runs += run_dataset(ds, truth, args, failures)
     total_seconds = time.perf_counter() - t_all
+
+    summary, comparisons = {}, {}
+    for ds in args.datasets:
+        summary[ds], comparisons[ds] = {}, {}
+        for scenario in args.scenarios:
+            mine = [r for r in runs if r["dataset"] == ds and r["scenario"] == scenario]
+            summary[ds][scenario] = summarize(mine, datasets[ds]["columns"], args.methods)
+            comparisons[ds][scenario] = compare(summary[ds][scenario], args.seeds)
+    flat = [comparisons[ds][s] for ds in args.datasets for s in args.scenarios]
+    evaluated = [c for c in flat if c["goal_met"] is not None]
+    goals = {"goal_ratio": GOAL_RATIO,
+             "met": sum(c["goal_met"] for c in evaluated),
+             "evaluated": len(evaluated),
+             "not_evaluated": len(flat) - len(evaluated),
+             "all_met": bool(evaluated) and len(evaluated) == len(flat)
+             and all(c["goal_met"] for c in evaluated)}
 
     import sklearn
 
@@ -651,8 +988,11 @@ def main(argv=None) -> int:
         "date": started.isoformat(timespec="seconds"),
         "machine": machine_info(**{"scikit-learn": sklearn.__version__}),
         "config": config,
+        "datasets": datasets,
         "total_seconds": total_seconds,
-        "summary": {s: summarize(runs, s, args.methods) for s in args.scenarios},
+        "summary": summary,
+        "comparisons": comparisons,
+        "goals": goals,
         "integrity": {"ok": not failures, "checks": len(runs) * len(args.methods),
                       "failures": failures},
         "runs": runs,
