@@ -64,5 +64,5 @@ def test_window_follows_the_gap_lengths():
     assert auto_window(scattered, 1000) == 24
     long = np.zeros((1000, 1), dtype=bool)
     long[100:160] = True
-    assert auto_window(GapSampler(long, 0.1), 1000) == 96
+    assert auto_window(GapSampler(long, 0.1), 1000) == 64
     assert auto_window(GapSampler(long, 0.1), 50) == 50  # never longer than the series

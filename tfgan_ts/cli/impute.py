@@ -39,7 +39,7 @@ def _cmd_impute(args: argparse.Namespace) -> int:
     window = args.window or "chosen from the gaps"
     print(f"imputing {gaps} missing value(s) in {len(df)} rows with a GAN that corrects "
           f"linear interpolation (generator {args.generator}, window {window}, at most "
-          f"{args.max_steps or 1500} steps per generator, early stopping)")
+          f"{args.max_steps or '1,500 (bilstm) / 3,000 (mlp)'} steps, early stopping)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         imputer.fit(frame)
@@ -76,8 +76,8 @@ def add_impute(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--window", type=int, default=None,
                    help="rows per window (default: chosen from the lengths of the gaps)")
     p.add_argument("--max-steps", type=int, default=None,
-                   help="training steps per generator at most (default 1500; training stops "
-                   "earlier when held-out entries stop improving)")
+                   help="training steps per generator at most (default 1500 for bilstm, 3000 "
+                   "for mlp; training stops earlier when held-out entries stop improving)")
     p.add_argument("--batch-size", type=int, default=64, help="default 64")
     p.add_argument("--seed", type=int, default=0, help="default 0")
     p.add_argument("--quiet", action="store_true", help="no training progress")

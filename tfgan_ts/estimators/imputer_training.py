@@ -79,8 +79,10 @@ class SeriesWindows:
 
     def fill(self, model, known: np.ndarray, batch: int = 512) -> np.ndarray:
         """The model's estimate for every entry (scaled) when ``known`` entries are read;
-        windows every half window, overlapping estimates averaged."""
-        prior, distances = self.context(known)
+        windows every half window, overlapping corrections averaged and added to the float64
+        interpolation (so an untrained generator gives interpolation exactly)."""
+        prior64, distances = self.context(known)
+        prior = prior64.astype(np.float32)
         rows, cols = self.scaled.shape
         starts = window_starts(rows, self.window, max(1, self.window // 2))
         idx = starts[:, None] + np.arange(self.window)[None, :]
@@ -90,9 +92,9 @@ class SeriesWindows:
         for i in range(0, len(starts), batch):
             rows_i = idx[i:i + batch]
             out = model.estimate(prior[rows_i], mask[rows_i], distances[rows_i]).numpy()
-            np.add.at(total, rows_i.ravel(), out.reshape(-1, cols))
+            np.add.at(total, rows_i.ravel(), (out - prior[rows_i]).reshape(-1, cols))
             np.add.at(count, rows_i.ravel(), 1.0)
-        return total / count
+        return prior64 + total / count
 
 
 class KeepBest(keras.callbacks.Callback):
@@ -109,6 +111,7 @@ class KeepBest(keras.callbacks.Callback):
         self.patience = int(patience)
         self.max_seconds = max_seconds
         self.history: list[float] = []
+        self.steps = 0
 
     def score(self) -> float:
         filled = self.windows.fill(self.model, self.known)
@@ -121,6 +124,9 @@ class KeepBest(keras.callbacks.Callback):
         self.history = [self.best]
         self.best_epoch = 0
         self.best_weights = self.model.generator.get_weights()
+
+    def on_train_batch_end(self, batch, logs=None):  # noqa: ARG002
+        self.steps += 1
 
     def on_epoch_end(self, epoch, logs=None):
         rmse = self.score()

@@ -28,10 +28,8 @@ def _flatten(x):
 
 
 class _ResidualGenerator(keras.Model):
-    """Shared frame: inputs normalized and stacked per step (5 channels per column: centred
-    prior, window level, mask, two distances), a body, a zero-initialized residual head."""
-
-    CHANNELS = 5
+    """Shared frame: inputs normalized (per column: the window's level, and per step the
+    centred prior, mask and two distances), a body, a zero-initialized residual head."""
 
     def __init__(self, units: int, scales=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -48,14 +46,14 @@ class _ResidualGenerator(keras.Model):
                              f"{features} columns")
         return ops.convert_to_tensor(self.scales, dtype="float32")
 
-    def stack(self, inputs):
-        """(prior, scales, stacked inputs [batch, window, 5 × features])."""
+    def normalize(self, inputs):
+        """(prior, scales, level [batch, 1, features], per-step inputs [batch, window,
+        4 × features]: centred prior, mask, distances)."""
         prior, mask, distances = inputs
         scales = self._scales(prior.shape[-1])
         level = ops.mean(prior, axis=1, keepdims=True)
         centred = (prior - level) / scales
-        level = ops.broadcast_to(level, ops.shape(prior))
-        return prior, scales, ops.concatenate([centred, level, mask, distances], axis=-1)
+        return prior, scales, level, ops.concatenate([centred, mask, distances], axis=-1)
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "scales": self.scales,
@@ -85,7 +83,7 @@ class BiLSTMImputerGenerator(_ResidualGenerator):
 
     def build(self, input_shape):
         window, features = input_shape[0][1], int(input_shape[0][-1])
-        channels = self.CHANNELS * features
+        channels = 5 * features  # the level repeated at every step, then 4 per step
         self.lstm.build((None, window, channels))
         self.hidden.build((None, window, 2 * self.units + channels))
         self.head = keras.layers.Dense(features, name="residual", kernel_initializer="zeros")
@@ -93,7 +91,8 @@ class BiLSTMImputerGenerator(_ResidualGenerator):
         self.built = True
 
     def call(self, inputs):
-        prior, scales, x = self.stack(inputs)
+        prior, scales, level, steps = self.normalize(inputs)
+        x = ops.concatenate([ops.broadcast_to(level, ops.shape(prior)), steps], axis=-1)
         h = self.hidden(ops.concatenate([self.lstm(x), x], axis=-1))
         return prior + scales * self.head(h)
 
@@ -112,7 +111,7 @@ class MLPImputerGenerator(_ResidualGenerator):
 
     def build(self, input_shape):
         self.window, self.features = int(input_shape[0][1]), int(input_shape[0][-1])
-        width = self.CHANNELS * self.window * self.features
+        width = (4 * self.window + 1) * self.features  # per-step inputs, and the level once
         self.mlp.build((None, width))
         self.head = keras.layers.Dense(self.window * self.features, name="residual",
                                        kernel_initializer="zeros")
@@ -120,8 +119,8 @@ class MLPImputerGenerator(_ResidualGenerator):
         self.built = True
 
     def call(self, inputs):
-        prior, scales, x = self.stack(inputs)
-        residual = self.head(self.mlp(_flatten(x)))
+        prior, scales, level, steps = self.normalize(inputs)
+        residual = self.head(self.mlp(ops.concatenate([_flatten(steps), _flatten(level)], -1)))
         return prior + scales * ops.reshape(residual, (-1, self.window, self.features))
 
     def get_config(self):
