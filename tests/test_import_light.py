@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 import tfgan_ts as tg
+from tfgan_ts.estimators.imputer_training import SeriesWindows
+from tfgan_ts.gap_context import GapSampler
 from tfgan_ts.nn import MLPImputerDiscriminator, MLPImputerGenerator
 
 
@@ -82,9 +84,11 @@ def saved(tmp_path_factory):
                         discriminator_units=(8,), pac=2)
     tab.compile()
     tab.fit(table, epochs=1, batch_size=10, steps_per_epoch=2, verbose=0)
-    x = rng.random((8, 4, 2)).astype(np.float32)
+    x = rng.random((20, 2))
+    windows = SeriesWindows(x, x > 0.3, 4)
     imp = tg.ImputationGAN(MLPImputerGenerator(4, 1), MLPImputerDiscriminator(4, 1), seed=0)
-    imp.fit(x, (x > 0.3).astype(np.float32), epochs=1, batch_size=8, verbose=0)
+    imp.fit(windows.batches(x > 0.3, GapSampler(x <= 0.3, 0.2), 8, seed=0), epochs=1,
+            steps_per_epoch=1, verbose=0)
     paths = {}
     for model in (dg, tab, imp):
         paths[type(model).__name__] = str(folder / f"{type(model).__name__}.keras")

@@ -86,14 +86,14 @@ def test_tabular_weights_seed_seeds_the_dropout_too():
 
 
 def test_seeded_bilstm_directions_start_from_different_weights():
-    net = tg.nn.BiLSTMImputerGenerator(units=4, heads=1, seed=3)
+    net = tg.nn.BiLSTMImputerGenerator(units=4, seed=3)
     zeros = tf.zeros((1, 5, 2))
-    net([zeros, zeros])
+    net([zeros, zeros, tf.zeros((1, 5, 4))])
     forward = net.lstm.forward_layer.weights[0].numpy()
     backward = net.lstm.backward_layer.weights[0].numpy()
     assert not np.allclose(forward, backward)
-    again = tg.nn.BiLSTMImputerGenerator(units=4, heads=1, seed=3)
-    again([zeros, zeros])
+    again = tg.nn.BiLSTMImputerGenerator(units=4, seed=3)
+    again([zeros, zeros, tf.zeros((1, 5, 4))])
     for a, b in zip(_weights(net), _weights(again), strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -106,22 +106,26 @@ def test_bad_weights_seed():
 
 
 def test_imputation_gan_keeps_its_optimizer_settings_after_loading(tmp_path):
+    from tfgan_ts.estimators.imputer_training import SeriesWindows
+    from tfgan_ts.gap_context import GapSampler
+
     rng = np.random.default_rng(0)
-    x = rng.random((16, 4, 2)).astype(np.float32)
-    m = (rng.random(x.shape) > 0.3).astype(np.float32)
+    x = rng.random((40, 2))
+    observed = rng.random(x.shape) > 0.3
+    windows = SeriesWindows(x, observed, 4)
     gan = tg.ImputationGAN(MLPImputerGenerator(8, 1, seed=0), MLPImputerDiscriminator(8, 1),
                            seed=0)
     gan.compile(generator_optimizer=keras.optimizers.Adam(3e-4, beta_1=0.7),
                 discriminator_optimizer=keras.optimizers.RMSprop(2e-3))
-    gan.fit(x, m, epochs=1, batch_size=8, verbose=0)
+    gan.fit(windows.batches(observed, GapSampler(~observed, 0.2), 8, seed=0), epochs=1,
+            steps_per_epoch=2, verbose=0)
     path = tmp_path / "gain.keras"
     gan.save(path)
     again = keras.models.load_model(path)
     assert float(again.generator_optimizer.learning_rate) == pytest.approx(3e-4)
     assert float(again.generator_optimizer.beta_1) == pytest.approx(0.7)
     assert isinstance(again.discriminator_optimizer, keras.optimizers.RMSprop)
-    np.testing.assert_array_equal(again.impute_window(x, m).numpy(),
-                                  gan.impute_window(x, m).numpy())
+    np.testing.assert_array_equal(windows.fill(again, observed), windows.fill(gan, observed))
 
 
 def test_critic_loss_is_the_wasserstein_loss_plus_the_weighted_penalty():
