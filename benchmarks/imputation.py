@@ -93,6 +93,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import shlex
 import sys
 import time
@@ -121,6 +122,7 @@ SCENARIOS = ("mcar", "blocks")
 DEFAULT_METHODS = ("bilstm-gan", "mlp-gan", "mean", "interpolate", "iterative", "saits",
                    "brits", "usgan")
 OPTIONAL_METHODS = ("auto-gan", "knn")
+ALL_METHODS = DEFAULT_METHODS + OPTIONAL_METHODS
 SMOKE_METHODS = ("bilstm-gan", "mlp-gan", "mean", "interpolate", "iterative")
 GAN_METHODS = {"bilstm-gan": "bilstm", "mlp-gan": "mlp", "auto-gan": "auto"}
 PEER_METHODS = ("saits", "brits", "usgan")
@@ -211,6 +213,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "default)")
     p.add_argument("--out-json", default=None,
                    help="write all figures to this JSON file (default: print only)")
+    p.add_argument("--merge", default=None,
+                   help="comma-separated JSON files of earlier runs (same data sets and gaps, "
+                        "other methods): print and write (--out-json) one report joining "
+                        "them, on the seeds they all measured; nothing is run")
     p.add_argument("--smoke", action="store_true",
                    help=f"tiny run ({SMOKE_ROWS:,} rows, GAN max_steps {SMOKE_MAX_STEPS}, seed "
                         "0, no peers unless listed in --methods): checks that the script runs, "
@@ -679,33 +685,34 @@ def comparison_lines(cmp: dict) -> list[str]:
     return lines
 
 
+def _per_seed(infos, describe) -> str:
+    """One "seed s: ..." part per seed, "failed" where the method left no info."""
+    return "; ".join(f"seed {seed}: " + (describe(r) if r["info"] else "failed")
+                     for seed, r in infos)
+
+
+def _gan_detail(r) -> str:
+    i = r["info"]
+    val = i.get("validation_rmse_") or {}
+    return (f"generator_ {i.get('generator_')}, window_ {i.get('window_')}, steps_ "
+            f"{i.get('steps_')}, held-out RMSE " + ", ".join(f"{k} {fmt(v)}"
+                                                           for k, v in val.items()))
+
+
+def _peer_detail(r) -> str:
+    i = r["info"]
+    return (f"epochs run {i.get('epochs_run')}, best epoch {i.get('best_epoch')}"
+            + (", cached" if r.get("cached") else ""))
+
+
 def method_detail_lines(runs: list[dict], methods: list[str]) -> list[str]:
     lines = []
     for m in methods:
         infos = [(r["seed"], r["methods"][m]) for r in runs]
         if m in GAN_METHODS:
-            parts = []
-            for seed, r in infos:
-                i = r["info"]
-                if not i:
-                    parts.append(f"seed {seed}: failed")
-                    continue
-                val = i.get("validation_rmse_") or {}
-                parts.append(
-                    f"seed {seed}: generator_ {i.get('generator_')}, window_ {i.get('window_')}, "
-                    f"steps_ {i.get('steps_')}, held-out RMSE "
-                    + ", ".join(f"{k} {fmt(v)}" for k, v in val.items()))
-            lines.append(f"- {LABELS[m]} fitted: " + "; ".join(parts))
+            lines.append(f"- {LABELS[m]} fitted: " + _per_seed(infos, _gan_detail))
         elif m in PEER_METHODS:
-            parts = []
-            for seed, r in infos:
-                i = r["info"]
-                if not i:
-                    parts.append(f"seed {seed}: failed")
-                    continue
-                parts.append(f"seed {seed}: epochs run {i.get('epochs_run')}, best epoch "
-                             f"{i.get('best_epoch')}" + (", cached" if r.get("cached") else ""))
-            lines.append(f"- {LABELS[m]}: " + "; ".join(parts))
+            lines.append(f"- {LABELS[m]}: " + _per_seed(infos, _peer_detail))
     return lines
 
 
@@ -921,6 +928,8 @@ def run_dataset(ds: str, truth: pd.DataFrame, args, failures: list) -> list[dict
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.merge:
+        return merge(_csv(args.merge), args.out_json)
     command = "python " + shlex.join(sys.argv if argv is None else [sys.argv[0], *argv])
     started = datetime.datetime.now(datetime.timezone.utc)
 
@@ -964,22 +973,6 @@ def main(argv=None) -> int:
         runs += run_dataset(ds, truth, args, failures)
     total_seconds = time.perf_counter() - t_all
 
-    summary, comparisons = {}, {}
-    for ds in args.datasets:
-        summary[ds], comparisons[ds] = {}, {}
-        for scenario in args.scenarios:
-            mine = [r for r in runs if r["dataset"] == ds and r["scenario"] == scenario]
-            summary[ds][scenario] = summarize(mine, datasets[ds]["columns"], args.methods)
-            comparisons[ds][scenario] = compare(summary[ds][scenario], args.seeds)
-    flat = [comparisons[ds][s] for ds in args.datasets for s in args.scenarios]
-    evaluated = [c for c in flat if c["goal_met"] is not None]
-    goals = {"goal_ratio": GOAL_RATIO,
-             "met": sum(c["goal_met"] for c in evaluated),
-             "evaluated": len(evaluated),
-             "not_evaluated": len(flat) - len(evaluated),
-             "all_met": bool(evaluated) and len(evaluated) == len(flat)
-             and all(c["goal_met"] for c in evaluated)}
-
     import sklearn
 
     result = {
@@ -990,28 +983,80 @@ def main(argv=None) -> int:
         "config": config,
         "datasets": datasets,
         "total_seconds": total_seconds,
-        "summary": summary,
-        "comparisons": comparisons,
-        "goals": goals,
         "integrity": {"ok": not failures, "checks": len(runs) * len(args.methods),
                       "failures": failures},
         "runs": runs,
     }
+    return report(result, args.out_json)
+
+
+def report(result: dict, out_json: str | None) -> int:
+    """Summaries, comparisons and goals from ``result["runs"]``; print, write, exit status."""
+    config, runs, datasets = result["config"], result["runs"], result["datasets"]
+    summary, comparisons = {}, {}
+    for ds in config["datasets"]:
+        summary[ds], comparisons[ds] = {}, {}
+        for scenario in config["scenarios"]:
+            mine = [r for r in runs if r["dataset"] == ds and r["scenario"] == scenario]
+            summary[ds][scenario] = summarize(mine, datasets[ds]["columns"], config["methods"])
+            comparisons[ds][scenario] = compare(summary[ds][scenario], config["seeds"])
+    flat = [comparisons[ds][s] for ds in config["datasets"] for s in config["scenarios"]]
+    evaluated = [c for c in flat if c["goal_met"] is not None]
+    result["summary"], result["comparisons"] = summary, comparisons
+    result["goals"] = {"goal_ratio": GOAL_RATIO,
+                       "met": sum(c["goal_met"] for c in evaluated),
+                       "evaluated": len(evaluated),
+                       "not_evaluated": len(flat) - len(evaluated),
+                       "all_met": bool(evaluated) and len(evaluated) == len(flat)
+                       and all(c["goal_met"] for c in evaluated)}
     print()
     print(markdown(result))
     print()
-    print(f"command: {command}")
+    print(f"command: {result['command']}")
     m = result["machine"]
     print(f"machine: {m['cpu_model']}, {m['nproc']} CPUs, {m['platform']}, TensorFlow "
           f"{m['tensorflow']}, scikit-learn {m['scikit-learn']}; {result['date']}; total "
-          f"{total_seconds:.0f} s")
-    if args.out_json:
-        write_json(Path(args.out_json), result)
+          f"{result['total_seconds']:.0f} s")
+    if out_json:
+        write_json(Path(out_json), result)
+    failures = result["integrity"]["failures"]
     if failures:
         print(f"\n!!! INTEGRITY FAILURE: {len(failures)} problem(s); see above. Exit status 1.",
               file=sys.stderr, flush=True)
         return 1
     return 0
+
+
+def merge(paths: list[str], out_json: str | None) -> int:
+    """One report from several runs of this script on the same data sets and scenarios (the
+    gaps depend on the seed alone, so the same seed means the same gapped frame): methods
+    are joined per (data set, scenario, seed), keeping the seeds every file measured."""
+    parts = [json.loads(Path(p).read_text()) for p in paths]
+    first = parts[0]
+    for key in ("datasets", "scenarios", "rate", "block_len", "rows_requested"):
+        if any(p["config"][key] != first["config"][key] for p in parts):
+            raise SystemExit(f"--merge: the files differ in {key}; only runs on the same data "
+                             "and gaps can be joined")
+    seeds = [s for s in first["config"]["seeds"]
+             if all(s in p["config"]["seeds"] for p in parts)]
+    methods = [m for m in ALL_METHODS if any(m in p["config"]["methods"] for p in parts)]
+    runs = {}
+    for p in parts:
+        for r in p["runs"]:
+            if r["seed"] in seeds:
+                key = (r["dataset"], r["scenario"], r["seed"])
+                runs.setdefault(key, {**r, "methods": {}})["methods"].update(r["methods"])
+    failures = [f for p in parts for f in p["integrity"]["failures"] if f["seed"] in seeds]
+    result = {**first, "command": " + ".join(p["command"] for p in parts),
+              "merged_from": [{"file": str(path), "command": p["command"], "date": p["date"]}
+                              for path, p in zip(paths, parts, strict=True)],
+              "config": {**first["config"], "seeds": seeds, "methods": methods},
+              "total_seconds": sum(p["total_seconds"] for p in parts),
+              "integrity": {"ok": not failures, "checks": sum(len(r["methods"])
+                                                              for r in runs.values()),
+                            "failures": failures},
+              "runs": list(runs.values())}
+    return report(result, out_json)
 
 
 if __name__ == "__main__":
