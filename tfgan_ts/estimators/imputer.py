@@ -78,7 +78,8 @@ class GANImputer(TransformerMixin, BaseEstimator):
             NumPy's or TensorFlow's global generators; the same seed and data give the same
             fills. None draws a seed from Python's global ``random``, as Keras does.
         verbose: Keras progress output while training (0 silent, 1 a progress bar per block
-            of ``validation_every`` steps, 2 one line per block).
+            of ``validation_every`` steps, 2 one line per block), with the held-out RMSE of
+            each block as ``val_rmse`` and one line naming the generator being trained.
 
     Attributes:
         generator_: the kind kept (set by ``fit``, as all below); model_: its
@@ -257,6 +258,10 @@ class GANImputer(TransformerMixin, BaseEstimator):
         keep = KeepBest(windows, known, held, self.patience, self.max_seconds)
         max_steps = self.max_steps or _MAX_STEPS[kind]
         block = min(self.validation_every, max_steps)
+        if self.verbose:
+            print(f"GANImputer: training the {kind} generator (window {self.window_}, at most "
+                  f"{max_steps} steps; held-out RMSE scored every {block} steps as val_rmse, "
+                  f"stop after {self.patience} scores without improvement)", flush=True)
         model.fit(windows.batches(known, sampler, self.batch_size, batch_seed),
                   epochs=math.ceil(max_steps / block), steps_per_epoch=block, callbacks=[keep],
                   verbose=self.verbose)
