@@ -3,8 +3,9 @@
 * :class:`LSTMForecaster` — a small Keras LSTM forecaster over windowed sequences with a
   scikit-learn-like API; the downstream model of
   :func:`tfgan_ts.evaluation.utility.forecast_utility` (train on synthetic, test on real).
-* :class:`GANImputer` — GAIN imputation of a multivariate series (BiLSTM-attention or MLP
-  generator, or the better of both on held-out entries), scikit-learn transformer API.
+* :class:`GANImputer` — GAN imputation of a multivariate series that corrects linear
+  interpolation (BiLSTM or MLP generator, GAIN discriminator, or the better of both on
+  held-out entries), scikit-learn transformer API.
 * :class:`GANOversampler` — minority-class rows from a conditional tabular GAN,
   imbalanced-learn's ``fit_resample`` API.
 """
