@@ -173,6 +173,18 @@ def test_untrained_generator_is_linear_interpolation():
         np.testing.assert_allclose(imp.transform(holed), expected, atol=1e-6)
 
 
+def test_fills_stay_in_the_observed_range():
+    """A correction that would take a fill outside the range seen at fit is cut there."""
+    holed, _ = series(60, seed=3)
+    imp = tg.GANImputer(generator="mlp", **TINY).fit(holed)
+    head = imp.model_.generator.head
+    head.bias.assign(np.full(head.bias.shape, 1e3))  # corrections far above any value
+    out = imp.transform(holed)
+    gaps = holed.isna().to_numpy()
+    np.testing.assert_allclose(out.to_numpy()[gaps], np.broadcast_to(
+        holed.max().to_numpy(), gaps.shape)[gaps])
+
+
 def test_learns_from_the_other_columns():
     """Not a quality benchmark: column b is column a plus 1 and both are rough noise, so
     interpolation is poor and a generator that reads the other column does far better."""

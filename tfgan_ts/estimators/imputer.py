@@ -88,7 +88,8 @@ class GANImputer(TransformerMixin, BaseEstimator):
             ``"interpolation"`` (the untrained generator).
         validation_mask_: bool ``[rows, numeric columns]`` in ``X``'s row order, True for the
             held-out entries.
-        history_: per kind, the held-out RMSE before training and after every block.
+        history_: per kind, the held-out RMSE before training and after every block (entry
+            i after i × ``validation_every`` steps).
         steps_: per kind, the training steps run.
         numeric_columns_: the columns imputed; passthrough_columns_: those left untouched.
         min_: observed minimum per numeric column; scale_: observed range (1 if constant).

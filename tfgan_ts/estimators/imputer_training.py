@@ -80,7 +80,9 @@ class SeriesWindows:
     def fill(self, model, known: np.ndarray, batch: int = 512) -> np.ndarray:
         """The model's estimate for every entry (scaled) when ``known`` entries are read;
         windows every half window, overlapping corrections averaged and added to the float64
-        interpolation (so an untrained generator gives interpolation exactly)."""
+        interpolation (so an untrained generator gives interpolation exactly). A correction
+        never takes a fill out of the range observed at fit, [0, 1] (interpolation itself
+        can leave it only on data with values outside that range; it is left as it is)."""
         prior64, distances = self.context(known)
         prior = prior64.astype(np.float32)
         rows, cols = self.scaled.shape
@@ -94,7 +96,8 @@ class SeriesWindows:
             out = model.estimate(prior[rows_i], mask[rows_i], distances[rows_i]).numpy()
             np.add.at(total, rows_i.ravel(), (out - prior[rows_i]).reshape(-1, cols))
             np.add.at(count, rows_i.ravel(), 1.0)
-        return prior64 + total / count
+        filled = prior64 + total / count
+        return np.clip(filled, np.minimum(prior64, 0.0), np.maximum(prior64, 1.0))
 
 
 class KeepBest(keras.callbacks.Callback):
