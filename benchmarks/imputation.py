@@ -1028,34 +1028,42 @@ def report(result: dict, out_json: str | None) -> int:
 
 
 def merge(paths: list[str], out_json: str | None) -> int:
-    """One report from several runs of this script on the same data sets and scenarios (the
-    gaps depend on the seed alone, so the same seed means the same gapped frame): methods
-    are joined per (data set, scenario, seed), keeping the seeds every file measured."""
+    """One report from several runs of this script with the same gap settings (the gaps
+    depend on the data set, scenario and seed alone, so the same key means the same gapped
+    frame): methods are joined per (data set, scenario, seed), and only the keys that every
+    method measured are kept."""
     parts = [json.loads(Path(p).read_text()) for p in paths]
     first = parts[0]
-    for key in ("datasets", "scenarios", "rate", "block_len", "rows_requested"):
+    for key in ("scenarios", "rate", "block_len", "rows_requested"):
         if any(p["config"][key] != first["config"][key] for p in parts):
-            raise SystemExit(f"--merge: the files differ in {key}; only runs on the same data "
-                             "and gaps can be joined")
-    seeds = [s for s in first["config"]["seeds"]
-             if all(s in p["config"]["seeds"] for p in parts)]
+            raise SystemExit(f"--merge: the files differ in {key}; only runs on the same gaps "
+                             "can be joined")
     methods = [m for m in ALL_METHODS if any(m in p["config"]["methods"] for p in parts)]
-    runs = {}
+    joined = {}
     for p in parts:
         for r in p["runs"]:
-            if r["seed"] in seeds:
-                key = (r["dataset"], r["scenario"], r["seed"])
-                runs.setdefault(key, {**r, "methods": {}})["methods"].update(r["methods"])
-    failures = [f for p in parts for f in p["integrity"]["failures"] if f["seed"] in seeds]
+            key = (r["dataset"], r["scenario"], r["seed"])
+            joined.setdefault(key, {**r, "methods": {}})["methods"].update(r["methods"])
+    runs = [r for r in joined.values() if set(methods) <= set(r["methods"])]
+    if not runs:
+        raise SystemExit("--merge: no (data set, scenario, seed) was measured by every method")
+    datasets = [d for d in dict.fromkeys(d for p in parts for d in p["config"]["datasets"])
+                if any(r["dataset"] == d for r in runs)]
+    seeds = sorted({r["seed"] for r in runs})
+    kept = {(r["dataset"], r["scenario"], r["seed"]) for r in runs}
+    failures = [f for p in parts for f in p["integrity"]["failures"]
+                if (f.get("dataset"), f["scenario"], f["seed"]) in kept]
     result = {**first, "command": " + ".join(p["command"] for p in parts),
               "merged_from": [{"file": str(path), "command": p["command"], "date": p["date"]}
                               for path, p in zip(paths, parts, strict=True)],
-              "config": {**first["config"], "seeds": seeds, "methods": methods},
+              "config": {**first["config"], "datasets": datasets, "seeds": seeds,
+                         "methods": methods},
+              "datasets": {k: v for p in parts for k, v in p["datasets"].items()},
               "total_seconds": sum(p["total_seconds"] for p in parts),
-              "integrity": {"ok": not failures, "checks": sum(len(r["methods"])
-                                                              for r in runs.values()),
+              "integrity": {"ok": not failures,
+                            "checks": sum(len(r["methods"]) for r in runs),
                             "failures": failures},
-              "runs": list(runs.values())}
+              "runs": runs}
     return report(result, out_json)
 
 
