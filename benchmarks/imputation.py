@@ -314,18 +314,14 @@ def make_gaps(scenario: str, truth: pd.DataFrame, rate: float, block_len: float,
     return gapped, mask
 
 
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
-    edges = np.diff(padded)
-    return np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-
-
 def gap_stats(truth: pd.DataFrame, gapped: pd.DataFrame, mask: pd.DataFrame) -> dict:
     """What the masking actually did, per column: measured, not taken from the arguments."""
+    from tfgan_ts.gap_context import run_lengths
+
     out = {}
     for c in truth.columns:
         m = mask[c].to_numpy(dtype=bool)
-        runs = _run_lengths(m)
+        runs = run_lengths(m[:, None])
         observed = int(truth[c].notna().sum())
         out[c] = {
             "observed_before": observed,

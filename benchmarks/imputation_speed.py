@@ -31,12 +31,11 @@ t0 = time.perf_counter()
 import numpy as np, pandas as pd
 import tfgan_ts as tg
 years, scenario, generator, seed = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+sys.path.insert(0, sys.argv[5])  # benchmarks/: the traffic year as imputation.py loads it
+from imputation import _load_traffic
 rows = 8760 * years
 pm = tg.datasets.beijing_pm25()[["pm2.5", "DEWP", "TEMP", "PRES", "Iws", "Is", "Ir"]]
-traffic = tg.datasets.load_traffic()
-traffic = traffic.assign(t=pd.to_datetime(traffic["date_time"])).drop_duplicates("t")
-traffic = traffic.set_index("t").reindex(pd.date_range("2017-01-01", periods=8760, freq="h"))
-traffic = traffic[["traffic_volume", "temp", "clouds_all"]].to_numpy(dtype=float)
+traffic = _load_traffic()[0].to_numpy(dtype=float)  # traffic_volume, temp, clouds_all
 tiled = np.tile(traffic, (years, 1))
 data = pd.concat([pm.iloc[:rows].reset_index(drop=True).astype(float),
                   pd.DataFrame(tiled, columns=["traffic_volume", "temp_k", "clouds"])], axis=1)
@@ -68,7 +67,7 @@ def main(argv=None) -> int:
     for i in range(args.repeats):
         t = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", WORKER, str(args.years), args.scenario,
-                               args.generator, str(args.seed)],
+                               args.generator, str(args.seed), str(Path(__file__).parent)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(done.stderr[-3000:], file=sys.stderr)
