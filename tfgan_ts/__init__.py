@@ -21,6 +21,7 @@ from ._version import __version__
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from . import datasets, evaluation, forecast, masking
     from .columns import Binned, Continuous, Discrete, Output
+    from .copula import GaussianCopula
     from .estimators import GANImputer, GANOversampler, LSTMForecaster
     from .gan.dp import DPConfig
     from .models import DoppelGANger, ImputationGAN, TabularGAN
@@ -40,6 +41,7 @@ _LAZY = {
     "Continuous": ".columns",
     "Discrete": ".columns",
     "Output": ".columns",
+    "GaussianCopula": ".copula",
     "GANImputer": ".estimators",
     "GANOversampler": ".estimators",
     "LSTMForecaster": ".estimators",
@@ -61,6 +63,7 @@ __all__ = [
     "DoppelGANger",
     "GANImputer",
     "GANOversampler",
+    "GaussianCopula",
     "ImputationGAN",
     "Discrete",
     "LSTMForecaster",
