@@ -26,8 +26,9 @@ Methods (same split, same row counts):
 * ``independent``: every column bootstrapped on its own from the train rows of the factor
   level (the level itself bootstrapped for unconditional rows): right marginals within each
   level, no dependence between the other columns;
-* ``copula``: a Gaussian copula per factor level (normal scores of the ranks, their
-  correlation shrunk by 1e-3 towards the identity, empirical quantiles back), the level drawn
+* ``copula``: ``tg.GaussianCopula(conditions=[factor])``, one copula per factor level
+  (normal scores of the ranks, their correlation shrunk by 1e-3 towards the identity (or
+  by Ledoit-Wolf: ``--copula-shrinkage``), empirical quantiles back), the level drawn
   from the train frequencies for unconditional rows.
 
 Figures: column similarity (mean over columns of 1 − KS statistic, or 1 − TVD for the
@@ -55,7 +56,6 @@ import time
 import numpy as np
 import pandas as pd
 from _common import fmt, machine_info, results_path, write_json
-from scipy import stats
 
 DATASETS = {"diabetes": "sex", "wine": "target"}
 METHODS = ("gan", "train", "independent", "copula")
@@ -66,7 +66,6 @@ LABELS = {
     "copula": "Gaussian copula",
 }
 QUICK_EPOCHS = 2
-COPULA_SHRINK = 1e-3
 MI_BINS = 10
 FIGURES = ("column_similarity", "correlation_difference", "association_difference")
 
@@ -95,6 +94,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--steps-per-epoch", type=int, default=None,
                    help="default: the model's, max(10, train rows // batch size); "
                         "CTGAN's is max(1, rows // batch size)")
+    p.add_argument("--copula-shrinkage", default="0.001",
+                   help="tg.GaussianCopula's shrinkage: a weight in [0, 1] (default 0.001, "
+                        "the copula's) or ledoit-wolf")
     p.add_argument("--holdout", type=float, default=0.3,
                    help="share of the rows held out, stratified on the factor (default 0.3)")
     p.add_argument("--threads", type=int, default=0,
@@ -125,6 +127,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.epochs = QUICK_EPOCHS if args.quick else 300
     if args.epochs < 1 or args.batch_size < 1:
         p.error("--epochs and --batch-size must be >= 1")
+    if args.copula_shrinkage != "ledoit-wolf":
+        try:
+            args.copula_shrinkage = float(args.copula_shrinkage)
+        except ValueError:
+            p.error("--copula-shrinkage: ledoit-wolf or a number in [0, 1]")
     if not 0.0 < args.holdout < 1.0:
         p.error("--holdout must be in (0, 1)")
     return args
@@ -206,45 +213,18 @@ def fit_independent(train: pd.DataFrame, factor: str, seed: int, args):
     return draw, {}
 
 
-class _Copula:
-    """Gaussian copula of one level's rows, with the empirical marginals."""
-
-    def __init__(self, part: pd.DataFrame):
-        self.columns = list(part.columns)
-        self.sorted = [np.sort(part[c].to_numpy()) for c in self.columns]
-        z = np.column_stack([stats.norm.ppf(stats.rankdata(part[c]) / (len(part) + 1))
-                             for c in self.columns])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.corrcoef(z, rowvar=False)
-        r = np.nan_to_num(np.atleast_2d(r), nan=0.0)  # a constant column: no dependence
-        np.fill_diagonal(r, 1.0)
-        self.corr = (1 - COPULA_SHRINK) * r + COPULA_SHRINK * np.eye(len(self.columns))
-        self.chol = np.linalg.cholesky(self.corr)
-
-    def sample(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        u = stats.norm.cdf(rng.standard_normal((n, len(self.columns))) @ self.chol.T)
-        out = {}
-        for j, c in enumerate(self.columns):
-            s = self.sorted[j]
-            out[c] = s[np.minimum((u[:, j] * len(s)).astype(int), len(s) - 1)]
-        return pd.DataFrame(out)
-
-
 def fit_copula(train: pd.DataFrame, factor: str, seed: int, args):
-    """One Gaussian copula per factor level over the other columns."""
-    others = [c for c in train.columns if c != factor]
-    cops = {lv: _Copula(train.loc[train[factor] == lv, others])
-            for lv in levels_of(train, factor)}
+    """``tg.GaussianCopula`` with one copula per factor level over the other columns."""
+    import tfgan_ts as tg
 
-    def draw_level(level, n, rng):
-        out = cops[level].sample(n, rng)
-        out.insert(list(train.columns).index(factor), factor, level)
-        return out.astype(train.dtypes.to_dict())
+    cop = tg.GaussianCopula(conditions=[factor], shrinkage=args.copula_shrinkage,
+                            seed=seed).fit(train)
 
     def draw(n, level, rng):
-        return _by_level(draw_level, train, factor, n, level, rng)
+        cond = None if level is None else {factor: level}
+        return cop.generate(n, conditions=cond, seed=int(rng.integers(2**31)))
 
-    return draw, {"shrink": COPULA_SHRINK}
+    return draw, {"shrinkage": args.copula_shrinkage}
 
 
 def fit_gan(train: pd.DataFrame, factor: str, seed: int, args):

@@ -61,8 +61,10 @@ class GaussianCopula:
             factor or a class label); ``generate(conditions=...)`` then draws from that
             level's own copula.
         discrete: names to make discrete when the columns are inferred.
-        shrinkage: ``"ledoit-wolf"`` (default; shrinks more when a level has few rows) or a
-            fixed weight in [0, 1] towards the identity correlation.
+        shrinkage: weight in [0, 1] of the identity in the correlation (default 1e-3, enough
+            to keep it positive definite), or ``"ledoit-wolf"`` (more shrinkage for levels
+            with few rows; measured worse on diabetes and wine: Δcorr per level 0.127 and
+            0.290 against 0.123 and 0.286, 5 splits).
         max_quantiles: continuous marginals keep at most this many quantiles per level (all
             values when there are fewer rows): state stays small on large tables.
         seed: seeds the jitter of categories inside their normal-score interval at fit.
@@ -71,7 +73,7 @@ class GaussianCopula:
     """
 
     def __init__(self, spec: TabularSpec | None = None, conditions=None, discrete=(),
-                 shrinkage: str | float = "ledoit-wolf", max_quantiles: int = 2000,
+                 shrinkage: str | float = 1e-3, max_quantiles: int = 2000,
                  seed: int = 0):
         if isinstance(conditions, str):
             conditions = [conditions]
