@@ -115,6 +115,64 @@ def test_mutual_information_matrix_matches_sklearn_and_edges():
         mutual_information_matrix(df, ["x", "g"], edges={"g": [0.0, 1.0]})
 
 
+def _mixed_tables(rng, n_real, n_syn):
+    """A real and a synthetic table with every column kind the MI code meets: continuous
+    (ties, NaN, constant on one side, all NaN on one side), discrete text with missing values,
+    integer codes, ids (many labels: the sparse contingency path), a constant discrete column
+    and one all missing."""
+    def side(n, shift):
+        x = rng.normal(size=n)
+        tied = np.round(rng.normal(size=n), 1)
+        tied[rng.random(n) < 0.1] = np.nan
+        g = rng.choice(np.array(["a", "b", "c", None], dtype=object), size=n)
+        return pd.DataFrame({
+            "x": x,
+            "y": x + rng.normal(scale=0.5 + shift, size=n),
+            "tied": tied,
+            "flat": np.full(n, 2.0) if shift else rng.uniform(size=n),
+            "gone": np.full(n, np.nan) if shift else rng.normal(size=n),
+            "g": g,
+            "code": (x > 0).astype(int) + rng.integers(0, 2, size=n),
+            "uid": np.arange(n).astype(str).astype(object),
+            "uid2": rng.integers(0, n, size=n).astype(str).astype(object),
+            "const": np.full(n, "k", dtype=object),
+            "none": np.full(n, None, dtype=object),
+        })
+    return side(n_real, 0.0), side(n_syn, 1.0)
+
+
+def test_mutual_information_equals_sklearn_on_every_pair():
+    """The numpy NMI equals sklearn's normalized_mutual_info_score (arithmetic) on every pair of
+    random mixed tables, constant and all-missing columns included, on labels derived here."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    rng = np.random.default_rng(7)
+    for n_real, n_syn, bins in ((60, 45, 5), (300, 500, 10), (7, 3, 4)):
+        real, syn = _mixed_tables(rng, n_real, n_syn)
+        cols = list(real.columns)
+        out = mutual_information_difference(real, syn, cols, bins=bins, discrete={"code"})
+        for key, frame in (("real", real), ("synthetic", syn)):
+            labels = {}
+            for c in cols:
+                if c in ("g", "code", "uid", "uid2", "const", "none"):
+                    labels[c] = pd.factorize(frame[c].astype(object).fillna("<na>"))[0]
+                    continue
+                both = pd.concat([real[c], syn[c]]).to_numpy(dtype=float)
+                edges = quantile_edges(both, bins=bins) if (~np.isnan(both)).any() else None
+                labels[c] = discretize(frame[c].to_numpy(dtype=float), edges=edges)
+            got = out[key].to_numpy()
+            np.testing.assert_array_equal(got, got.T)
+            np.testing.assert_array_equal(np.diag(got), 1.0)
+            for i, a in enumerate(cols):
+                for j in range(i + 1, len(cols)):
+                    want = normalized_mutual_info_score(
+                        labels[a], labels[cols[j]], average_method="arithmetic")
+                    assert abs(got[i, j] - want) <= 1e-10, (key, a, cols[j], got[i, j], want)
+        m = out["real"]
+        assert m.loc["const", "none"] == 1.0  # two constant labelings agree
+        assert m.loc["const", "x"] == 0.0
+
+
 # --------------------------------------------------------------------------- correlation
 
 
@@ -145,8 +203,11 @@ def test_correlation_pairwise_deletion_matches_pandas():
     rng = np.random.default_rng(1)
     df = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
     df.iloc[[2, 5, 7], 0] = np.nan
-    out = correlation_difference(df, df, list("abc"))
+    df["d"] = 1e6 * df["b"] - 3 * df["c"]  # complete columns take one matrix product
+    df["e"] = 0.7  # constant: NaN row and column, diagonal included
+    out = correlation_difference(df, df, list("abcde"))
     np.testing.assert_allclose(out["real"].to_numpy(), df.corr().to_numpy(), atol=1e-12)
+    assert np.isnan(out["real"].to_numpy()[4]).all()
 
 
 # --------------------------------------------------------------------------- JSD

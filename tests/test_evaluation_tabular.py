@@ -66,6 +66,19 @@ def test_shifted_continuous_column_loses_the_ks_statistic():
         real["z"].mean() + 0.25, abs=1e-12)
 
 
+def test_ks_similarity_equals_scipy_with_ties_and_unequal_sizes():
+    rng = np.random.default_rng(4)
+    for n_real, n_syn in ((37, 101), (200, 200), (1, 5)):
+        real = pd.DataFrame({"a": np.round(rng.normal(size=n_real), 1),
+                             "b": rng.integers(0, 4, n_real).astype(float)})
+        syn = pd.DataFrame({"a": np.round(rng.normal(0.3, size=n_syn), 1),
+                            "b": rng.integers(1, 5, n_syn).astype(float)})
+        sim = tabular_fidelity(real, syn)["columns"]["similarity"]
+        for c in ("a", "b"):
+            want = 1.0 - stats.ks_2samp(real[c], syn[c]).statistic
+            assert sim[c] == pytest.approx(want, abs=1e-15)
+
+
 def test_permuted_discrete_column_keeps_similarity_constant_one_loses_tvd():
     real = _table()
     rng = np.random.default_rng(1)
