@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import shlex
 import sys
 import time
@@ -94,6 +95,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--steps-per-epoch", type=int, default=None,
                    help="default: the model's, max(10, train rows // batch size); "
                         "CTGAN's is max(1, rows // batch size)")
+    p.add_argument("--gan-kwargs", type=json.loads, default={},
+                   help="JSON of extra tg.TabularGAN arguments, e.g. '{\"prior\": \"copula\"}'")
+    p.add_argument("--compile-kwargs", type=json.loads, default={},
+                   help="JSON of TabularGAN.compile arguments, e.g. '{\"learning_rate\": 1e-4}'")
     p.add_argument("--copula-shrinkage", default="0.001",
                    help="tg.GaussianCopula's shrinkage: a weight in [0, 1] (default 0.001, "
                         "the copula's) or ledoit-wolf")
@@ -234,8 +239,8 @@ def fit_gan(train: pd.DataFrame, factor: str, seed: int, args):
     import tfgan_ts as tg
 
     keras.utils.set_random_seed(seed)
-    model = tg.TabularGAN(spec=None, conditions=[factor], seed=seed)
-    model.compile()
+    model = tg.TabularGAN(spec=None, conditions=[factor], seed=seed, **args.gan_kwargs)
+    model.compile(**args.compile_kwargs)
     hist = model.fit(train, epochs=args.epochs, batch_size=args.batch_size,
                      steps_per_epoch=args.steps_per_epoch, verbose=0)
     calls = [0]
@@ -420,7 +425,9 @@ def main(argv=None) -> int:
     config = {"datasets": args.datasets, "methods": args.methods, "seeds": args.seeds,
               "epochs": args.epochs, "batch_size": args.batch_size,
               "steps_per_epoch": args.steps_per_epoch, "holdout": args.holdout,
-              "mi_bins": MI_BINS, "threads": args.threads, "quick": args.quick}
+              "mi_bins": MI_BINS, "threads": args.threads, "quick": args.quick,
+              "gan_kwargs": args.gan_kwargs, "compile_kwargs": args.compile_kwargs,
+              "copula_shrinkage": args.copula_shrinkage}
     runs, data, failures = [], {}, []
     t_all = time.perf_counter()
     for d in args.datasets:

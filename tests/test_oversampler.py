@@ -134,3 +134,36 @@ def test_bad_input():
         tg.GANOversampler(**{**FAST, "epochs": 0}).fit_resample(X, y)
     with pytest.raises(ValueError, match="'seed' parameter"):
         tg.GANOversampler(**{**FAST, "seed": -1}).fit_resample(X, y)
+
+
+def test_smote_prior_rows_lie_between_rows_of_their_class():
+    from tfgan_ts.estimators.smote_prior import SmotePrior
+
+    X, y = data(n_major=60, n_minor=8)
+    table = X[["a", "b", "n_items"]].assign(label=y.to_numpy())
+    rows = SmotePrior(table, "label").generate(200, conditions={"label": "minor"}, seed=0)
+    minor = table[table.label == "minor"]
+    assert (rows["label"] == "minor").all()
+    assert rows["n_items"].dtype == np.int64
+    for name in ("a", "b"):
+        assert rows[name].between(minor[name].min(), minor[name].max()).all(), name
+
+
+def test_untrained_smote_refiner_is_smote_and_counts_other_class_neighbours():
+    """No training step changes the zero-initialized correction: the rows are SMOTE's."""
+    X, y = data(n_major=150, n_minor=15)
+    X = X[["a", "b"]]
+    sampler = tg.GANOversampler(**{**FAST, "epochs": 1, "steps_per_epoch": 1,
+                                   "learning_rate": 1e-12})
+    X_res, _ = sampler.fit_resample(X, y)
+    added = X_res.iloc[len(X):]
+    minor = X[y == "minor"]
+    for name in ("a", "b"):
+        assert added[name].between(minor[name].min() - 1e-6, minor[name].max() + 1e-6).all()
+    share = sampler.other_class_neighbour_share_["minor"]
+    assert 0.0 <= share <= 1.0
+    strict = tg.GANOversampler(**{**FAST, "epochs": 1, "steps_per_epoch": 1,
+                                  "learning_rate": 1e-12, "reject_majority": True})
+    strict.fit_resample(X, y)
+    assert strict.other_class_neighbour_share_["minor"] <= share
+    assert strict.rejected_["minor"] >= round(share * 135) - 5

@@ -309,3 +309,96 @@ def test_mirrored_strategy_trains_and_refuses_float16():
     """)
     assert "ok 30" in stdout
     assert "refused: TabularGAN under mixed_float16 with several replicas" in stdout
+
+
+def test_spec_rounds_to_the_recorded_decimals():
+    df = pd.DataFrame({"bmi": np.round(np.random.default_rng(0).normal(25, 4, 300), 1),
+                       "raw": np.random.default_rng(1).normal(size=300)})
+    spec = tg.TabularSpec().fit(df)
+    assert spec.decimals_ == {"bmi": 1}  # "raw" has full float precision: left as is
+    back = spec.inverse_transform(spec.transform(df) + 1e-4)
+    assert np.allclose(back["bmi"], np.round(back["bmi"], 1), rtol=0, atol=1e-12)
+    again = tg.TabularSpec.from_config(spec.get_config())
+    assert again.decimals_ == {"bmi": 1}
+
+
+@pytest.fixture(scope="module")
+def copula_prior_model():
+    df = table(n=300, seed=3)
+    model = tg.TabularGAN(conditions=["factor"], prior="copula", seed=0, weights_seed=0,
+                          **TINY)
+    model.compile(learning_rate=1e-3)
+    model.fit(df, epochs=1, batch_size=40, steps_per_epoch=5, verbose=0)
+    return df, model
+
+
+def test_an_untrained_copula_prior_model_draws_the_copulas_rows():
+    """The correction head starts at zero: before training the generator is the copula."""
+    from scipy import stats
+
+    df = table(n=300, seed=3)
+    model = tg.TabularGAN(conditions=["factor"], prior="copula", seed=0, weights_seed=0,
+                          **TINY)
+    model.compile()
+    model.make_dataset(df, batch_size=40)
+    model.build()
+    rows = model.generate(3000, conditions={"factor": "B"}, seed=1)
+    copula = tg.GaussianCopula(conditions=["factor"], seed=0).fit(df)
+    ref = copula.generate(3000, conditions={"factor": "B"}, seed=2)
+    assert (rows["factor"] == "B").all()
+    for name in ("response", "count"):
+        assert stats.ks_2samp(rows[name], ref[name]).statistic < 0.05, name
+    # empirical marginals: the copula and so the untrained model give recorded values only
+    assert set(rows["count"]) <= set(df["count"])
+
+
+def test_copula_prior_model_saves_and_generates_the_same_rows(copula_prior_model, tmp_path):
+    df, model = copula_prior_model
+    before = model.generate(50, conditions={"factor": "A"}, seed=4)
+    path = tmp_path / "prior.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    pd.testing.assert_frame_equal(loaded.generate(50, conditions={"factor": "A"}, seed=4),
+                                  before)
+    assert loaded.get_config()["prior"] == "copula"
+
+
+def test_prior_weight_holds_the_generator_near_its_prior():
+    """With a large prior_weight the correction stays small; without it training drifts."""
+    df = table(n=300, seed=3)
+    drift = {}
+    for weight in (0.0, 100.0):
+        model = tg.TabularGAN(conditions=["factor"], prior="copula", prior_weight=weight,
+                              seed=0, weights_seed=0, **TINY)
+        model.compile(learning_rate=2e-3)
+        model.fit(df, epochs=1, batch_size=40, steps_per_epoch=150, verbose=0)
+        prior = model.generator.get_layer("logits")
+        drift[weight] = float(np.abs(prior.kernel.numpy()).mean())
+    assert drift[100.0] < 0.5 * drift[0.0], drift
+
+
+def test_a_custom_prior_is_used_but_not_saved():
+    df = table(n=120, seed=5)
+
+    class Shifted:
+        """The copula's rows moved by +100 on the response: the model must start there."""
+        def __init__(self):
+            self.copula = tg.GaussianCopula(conditions=["factor"]).fit(df)
+
+        def generate(self, n, conditions=None, seed=None):
+            rows = self.copula.generate(n, conditions=conditions, seed=seed)
+            return rows.assign(response=np.clip(rows["response"] + 100, None,
+                                                df["response"].max()))
+
+    model = tg.TabularGAN(conditions=["factor"], prior=Shifted(), seed=0, weights_seed=0,
+                          **TINY)
+    model.compile()
+    model.make_dataset(df, batch_size=40)
+    model.build()
+    rows = model.generate(200, conditions={"factor": "A"}, seed=0)
+    assert np.isclose(rows["response"], df["response"].max(), rtol=1e-5).mean() > 0.95
+    assert model.get_config()["prior"] == "custom"
+    with pytest.raises(ValueError, match="custom prior"):
+        tg.TabularGAN.from_config(model.get_config())
+    with pytest.raises(ValueError, match="prior must be"):
+        tg.TabularGAN(prior="smote")

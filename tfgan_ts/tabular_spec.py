@@ -37,6 +37,16 @@ def _infer_column(name: str, values: pd.Series, discrete: set) -> Column:
     return Continuous(name)
 
 
+def _decimals(x: np.ndarray, most: int = 6) -> int | None:
+    """The fewest decimals (0..``most``) that write every value of ``x`` exactly (to 1e-9
+    relative), or None: generated values are rounded to them, as the data were recorded."""
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(x))) if len(x) else 1.0)
+    for d in range(most + 1):
+        if np.all(np.abs(np.round(x, d) - x) <= tol):
+            return d
+    return None
+
+
 class TabularSpec:
     """Columns of a table and their encoding for a tabular GAN.
 
@@ -52,7 +62,9 @@ class TabularSpec:
 
     Continuous columns must be complete (no NaN or ±inf); a missing value in a discrete column
     is a category of its own and comes back missing. Generated continuous values stay within
-    the fitted (or declared ``bounds``) range; integer columns come back rounded.
+    the fitted (or declared ``bounds``) range; integer columns come back rounded, and float
+    columns recorded to a few decimals (at most 6) come back rounded to them (``decimals_``):
+    a GAN's float32 output would otherwise sit a hair off every recorded value.
     """
 
     def __init__(self, columns: Iterable[Column] | None = None,
@@ -82,6 +94,7 @@ class TabularSpec:
         self.seed = int(seed)
         self.columns_: list[Column] | None = None
         self.modes_: dict[str, ModeNormalizer] = {}
+        self.decimals_: dict[str, int] = {}
         self.ignored_columns_: list[str] = []
 
     # ------------------------------------------------------------------ fitting ------
@@ -133,6 +146,8 @@ class TabularSpec:
                 modes[col.name] = ModeNormalizer(self.max_modes, self.weight_threshold).fit(
                     x, seed=self.seed)
         self.columns_, self.modes_ = columns, modes
+        self.decimals_ = {c.name: d for c in columns if isinstance(c, Continuous)
+                          and (d := _decimals(df[c.name].to_numpy(np.float64))) is not None}
         return self
 
     def _check_frame(self, df: pd.DataFrame, columns: list[Column]) -> None:
@@ -241,13 +256,18 @@ class TabularSpec:
             block = x[:, sl]
             if c.name in self.modes_:
                 values = np.clip(self.modes_[c.name].decode(block), c.min_, c.max_)
-                cols[c.name] = c.restore(values)
+                cols[c.name] = c.restore(self._round(c.name, values))
             elif isinstance(c, Continuous):
                 u = (np.clip(block[:, 0], -1.0, 1.0) + 1.0) / 2.0
-                cols[c.name] = c.restore(c.min_ + u * c.scale)
+                cols[c.name] = c.restore(self._round(c.name, c.min_ + u * c.scale))
             else:
                 cols[c.name] = c.decode(block, rng=rng)
         return pd.DataFrame({k: v.reset_index(drop=True) for k, v in cols.items()})
+
+    def _round(self, name: str, x: np.ndarray) -> np.ndarray:
+        """Values rounded to the decimals the column's training values have (none: as is)."""
+        d = self.decimals_.get(name)
+        return x if d is None else np.round(x, d)
 
     def category_codes(self, df: pd.DataFrame, name: str) -> np.ndarray:
         """Index of each row's category of discrete column ``name``."""
@@ -269,6 +289,7 @@ class TabularSpec:
             config["fitted"] = {
                 "columns_": [c.get_config() for c in self.columns_],
                 "modes_": {k: m.get_config() for k, m in self.modes_.items()},
+                "decimals_": dict(self.decimals_),
                 "ignored_columns_": list(self.ignored_columns_),
             }
         return config
@@ -285,6 +306,7 @@ class TabularSpec:
             spec.columns_ = [Column.from_config(c) for c in fitted["columns_"]]
             spec.modes_ = {k: ModeNormalizer.from_config(m) for k, m in fitted["modes_"].items()}
             spec.ignored_columns_ = list(fitted.get("ignored_columns_", []))
+            spec.decimals_ = {k: int(v) for k, v in fitted.get("decimals_", {}).items()}
         return spec
 
     def summary(self) -> str:

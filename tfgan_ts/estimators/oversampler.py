@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
-from sklearn.utils._param_validation import Interval
+from sklearn.neighbors import NearestNeighbors
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
 from ..models.tabular import TabularGAN
 from ..seeding import draw_seed
 from ..tabular_spec import TabularSpec
+from .smote_prior import SmotePrior
 
 
 class GANOversampler(BaseOverSampler):
@@ -25,10 +27,20 @@ class GANOversampler(BaseOverSampler):
 
     One GAN is trained on all rows, the label as its condition; for each class to oversample
     (``sampling_strategy``, with imbalanced-learn's meaning) it generates the missing rows
-    conditioned on that class. Original rows come first, unchanged.
+    conditioned on that class. Original rows come first, unchanged. By default the generator
+    refines SMOTE's rows (SMOTified-GAN): untrained, it is SMOTE; the critic, which sees every
+    class, teaches it what SMOTE's interpolations get wrong.
 
     Args:
         sampling_strategy: as imbalanced-learn's over-samplers ("auto", float, dict, ...).
+        prior: ``"smote"`` (default; SMOTENC with discrete features), ``"copula"`` (a
+            Gaussian copula per class) or None (CTGAN: from noise alone).
+        k_neighbors: SMOTE's neighbours (capped at a class's rows − 1).
+        max_modes: Gaussian-mixture modes per continuous column (see :class:`TabularSpec`)
+            for ``prior=None``; with a prior, columns are scaled by their range instead.
+        reject_majority: drop generated rows whose nearest real row (standardized numeric
+            features) is of another class and draw again (at most 10 × the rows asked;
+            after that the remaining rows are kept as drawn, and counted).
         epochs, batch_size, steps_per_epoch: training length, as :meth:`TabularGAN.fit`
             (an epoch is ``max(10, n // batch_size)`` steps unless given).
         generator_units, discriminator_units, noise_dim, pac, learning_rate,
@@ -47,6 +59,9 @@ class GANOversampler(BaseOverSampler):
             below).
         sampling_strategy_: rows added per class.
         history_: the GAN's Keras training History.
+        other_class_neighbour_share_: per oversampled class, the share of its added rows
+            whose nearest real row is of another class (None without numeric features).
+        rejected_: per class, generated rows dropped by ``reject_majority``.
     """
 
     _parameter_constraints = {
@@ -59,6 +74,10 @@ class GANOversampler(BaseOverSampler):
         "pac": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "same_condition_packs": ["boolean"],
+        "prior": [StrOptions({"smote", "copula"}), None],
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "max_modes": [Interval(Integral, 1, None, closed="left")],
+        "reject_majority": ["boolean"],
         "discrete": [list, tuple, None], "seed": [Interval(Integral, 0, None, closed="left"), None],
         "verbose": [Integral, str],
     }
@@ -68,9 +87,15 @@ class GANOversampler(BaseOverSampler):
                  generator_units: Sequence[int] = (256, 256),
                  discriminator_units: Sequence[int] = (256, 256), noise_dim: int = 128,
                  pac: int = 10, learning_rate: float = 1e-3, same_condition_packs: bool = True,
+                 prior: str | None = "smote", k_neighbors: int = 5, max_modes: int = 10,
+                 reject_majority: bool = False,
                  discrete: Sequence[str | int] | None = None, seed: int | None = None,
                  verbose: int | str = 0) -> None:
         super().__init__(sampling_strategy=sampling_strategy)
+        self.prior = prior
+        self.k_neighbors = k_neighbors
+        self.max_modes = max_modes
+        self.reject_majority = reject_majority
         self.epochs = epochs
         self.batch_size = batch_size
         self.steps_per_epoch = steps_per_epoch
@@ -138,26 +163,44 @@ class GANOversampler(BaseOverSampler):
                 names.append(f"x{int(d)}")
         return names
 
+    def _prior(self, table: pd.DataFrame, label: str, discrete: list[str]):
+        if self.prior == "smote":
+            # SMOTENC's categorical features: declared ones and those the spec infers
+            categorical = [c for c in table.columns if c != label and (
+                c in discrete or pd.api.types.is_bool_dtype(table[c].dtype)
+                or not pd.api.types.is_numeric_dtype(table[c].dtype))]
+            return SmotePrior(table, label, categorical, k_neighbors=self.k_neighbors)
+        return self.prior
+
     def _fit_resample(self, X, y):
         seed = draw_seed(self.seed)
         frame, label = self._frame(X)
         discrete = self._discrete_names(X)
         table = frame.assign(**{label: np.asarray(y)})
-        spec = TabularSpec(discrete=[*discrete, label], seed=seed)
+        # with a prior the generator corrects prior rows on the columns' own scale (min/max);
+        # mode-specific normalization only serves the noise-only generator
+        spec = TabularSpec(discrete=[*discrete, label], max_modes=self.max_modes,
+                           mode_specific=self.prior is None, seed=seed)
         model = TabularGAN(spec, conditions=[label], noise_dim=self.noise_dim,
                            generator_units=tuple(self.generator_units),
                            discriminator_units=tuple(self.discriminator_units), pac=self.pac,
-                           same_condition_packs=self.same_condition_packs, seed=seed,
+                           same_condition_packs=self.same_condition_packs,
+                           prior=self._prior(table, label, discrete), seed=seed,
                            weights_seed=seed)
         model.compile(learning_rate=float(self.learning_rate))
         self.history_ = model.fit(table, epochs=self.epochs, batch_size=self.batch_size,
                                   steps_per_epoch=self.steps_per_epoch, verbose=self.verbose)
         self.model_ = model
+        check = _NeighbourCheck(frame, np.asarray(y), discrete)
+        self.other_class_neighbour_share_, self.rejected_ = {}, {}
         new_X, new_y = [], []
         for i, (cls, n_new) in enumerate(self.sampling_strategy_.items()):
             if n_new <= 0:
                 continue
-            rows = model.generate(int(n_new), conditions={label: cls}, seed=seed + 1 + i)
+            rows, rejected = self._draw(model, label, cls, int(n_new), seed + 1 + i, check)
+            self.rejected_[cls] = rejected
+            self.other_class_neighbour_share_[cls] = check.other_share(rows.drop(
+                columns=[label]), cls)
             new_X.append(rows.drop(columns=[label]))
             new_y.append(np.full(int(n_new), cls, dtype=np.asarray(y).dtype))
         if not new_X:
@@ -170,3 +213,46 @@ class GANOversampler(BaseOverSampler):
         else:
             X_res = np.vstack([X, added.to_numpy(dtype=X.dtype)])
         return X_res, np.concatenate([np.asarray(y), *new_y])
+
+    def _draw(self, model, label: str, cls, n: int, seed: int, check) -> tuple:
+        """``n`` rows of class ``cls``; with ``reject_majority`` rows nearest to another
+        class are dropped and drawn again (up to 10 × n rows)."""
+        rows = model.generate(n, conditions={label: cls}, seed=seed)
+        if not self.reject_majority or check.nn is None:
+            return rows, 0
+        kept, spare, drawn, k = [], [], 0, 0
+        while sum(len(r) for r in kept) < n and drawn < 10 * n:
+            if k:
+                rows = model.generate(n, conditions={label: cls}, seed=seed + 7919 * k)
+            good = check.same_class(rows.drop(columns=[label]), cls)
+            kept.append(rows[good])
+            spare.append(rows[~good])
+            drawn, k = drawn + n, k + 1
+        out = pd.concat(kept + spare, ignore_index=True).iloc[:n].reset_index(drop=True)
+        return out, int(sum(len(r) for r in spare))
+
+
+class _NeighbourCheck:
+    """The class of each generated row's nearest real row, on z-scored numeric features."""
+
+    def __init__(self, frame: pd.DataFrame, y: np.ndarray, discrete: list[str]):
+        self.cols = [c for c in frame.columns if c not in discrete
+                     and pd.api.types.is_numeric_dtype(frame[c].dtype)
+                     and not pd.api.types.is_bool_dtype(frame[c].dtype)]
+        self.nn = None
+        if not self.cols:
+            return
+        x = frame[self.cols].to_numpy(np.float64)
+        self.mean, self.std = x.mean(axis=0), x.std(axis=0)
+        self.std[self.std == 0] = 1.0
+        self.y = y
+        self.nn = NearestNeighbors(n_neighbors=1).fit((x - self.mean) / self.std)
+
+    def same_class(self, rows: pd.DataFrame, cls) -> np.ndarray:
+        x = (rows[self.cols].to_numpy(np.float64) - self.mean) / self.std
+        return self.y[self.nn.kneighbors(x, return_distance=False)[:, 0]] == cls
+
+    def other_share(self, rows: pd.DataFrame, cls) -> float | None:
+        if self.nn is None or not len(rows):
+            return None
+        return float(1.0 - self.same_class(rows, cls).mean())

@@ -16,6 +16,7 @@ import pandas as pd
 import tensorflow as tf
 
 from ..columns import Discrete
+from ..copula import GaussianCopula
 from ..gan import critic_loss, minimize
 from ..gan.losses import wasserstein_generator_loss
 from ..nn.tabular import TabularDiscriminator, TabularGenerator, activate
@@ -23,6 +24,7 @@ from ..seeding import network_seeds
 from ..tabular_spec import TabularSpec
 from .base import GANModel
 from .base import check_positive_int as _positive_int
+from .tabular_prior import prior_for_conditions, prior_pools
 from .tabular_sampling import condition_vectors, training_by_sampling
 
 _MIN_STEPS = 10  # steps per epoch at least, whatever the table's size
@@ -48,6 +50,15 @@ class TabularGAN(GANModel):
             cancer and digits made imbalanced this lifted the oversampler's minority F1
             from 0.78 to 0.92 and from 0.70 to 0.95 (generated rows had landed among the
             majority class).
+        prior: ``"copula"`` — the generator corrects rows of a :class:`tfgan_ts.GaussianCopula`
+            (one per condition category, fitted on the training table) instead of starting
+            from noise alone, so an untrained model is the copula; or any object with the
+            copula's ``generate(n, conditions, seed)`` (not saved with the model); None
+            (default): CTGAN's noise-only generator.
+        prior_pool: prior rows per condition category drawn once for training (2,000).
+        prior_weight: weight of the mean squared correction of the prior's logits in the
+            generator's loss, which holds the generator near the prior unless the critic
+            keeps disagreeing.
         seed: seeds training noise and batch sampling.
         weights_seed: seeds the networks' initial weights and dropout (None: Keras's global
             generator).
@@ -57,9 +68,11 @@ class TabularGAN(GANModel):
 
     def __init__(self, spec=None, conditions=None, noise_dim: int = 128,
                  generator_units=(256, 256), discriminator_units=(256, 256), pac: int = 10,
-                 tau: float = 0.2, same_condition_packs: bool = True, seed: int | None = None,
+                 tau: float = 0.2, same_condition_packs: bool = True, prior=None,
+                 prior_pool: int = 2000, prior_weight: float = 0.0,
+                 seed: int | None = None,
                  weights_seed: int | None = None, condition_state: dict | None = None,
-                 **kwargs):
+                 prior_state: dict | None = None, **kwargs):
         super().__init__(seed=seed, weights_seed=weights_seed, **kwargs)
         if isinstance(conditions, str):
             conditions = [conditions]
@@ -82,6 +95,21 @@ class TabularGAN(GANModel):
         self.tau = float(tau)
         self.same_condition_packs = bool(same_condition_packs)
         self.condition_state = condition_state
+        if prior == "custom":
+            raise ValueError("this model was trained with a custom prior object, which is not "
+                             "saved with it; rebuild it with prior=<the object>")
+        if prior is not None and prior != "copula" and not callable(
+                getattr(prior, "generate", None)):
+            raise ValueError(f"prior must be None, 'copula' or an object with generate(n, "
+                             f"conditions, seed), got {prior!r}")
+        self.prior = prior
+        self.prior_pool = _positive_int("prior_pool", prior_pool)
+        if not float(prior_weight) >= 0:
+            raise ValueError(f"prior_weight must be >= 0, got {prior_weight!r}")
+        self.prior_weight = float(prior_weight)
+        self.prior_state = prior_state
+        self._prior = (GaussianCopula.from_config(prior_state) if prior == "copula"
+                       and prior_state is not None else None if prior == "copula" else prior)
         self._networks_ready = False
         self._steps_per_epoch = None  # of the last dataset make_dataset built
         if self.spec.fitted_ and condition_state is not None:
@@ -130,7 +158,7 @@ class TabularGAN(GANModel):
                             for j, name in enumerate(self.condition_state["columns"])]
         g_seed, d_seed = network_seeds(self.weights_seed, 2)
         self.generator = TabularGenerator(self.data_dim, self.generator_units, seed=g_seed,
-                                          name="generator")
+                                          prior=self.prior is not None, name="generator")
         self.discriminator = TabularDiscriminator(self.discriminator_units, seed=d_seed,
                                                   name="discriminator")
         self._networks_ready = True
@@ -138,7 +166,9 @@ class TabularGAN(GANModel):
     def build(self, input_shape=None):  # noqa: ARG002 (shapes come from the spec)
         if not self._networks_ready:
             raise ValueError("the model's spec is not fitted yet: call model.fit(df) first")
-        self.generator([tf.zeros([self.pac, self.noise_dim]), tf.zeros([self.pac, self.cond_dim])])
+        self.generator([tf.zeros([self.pac, self.noise_dim]), tf.zeros([self.pac, self.cond_dim]),
+                        *([tf.zeros([self.pac, self.data_dim])] if self.prior is not None
+                          else [])])
         self.discriminator(tf.zeros([1, self.pac * (self.data_dim + self.cond_dim)]))
         self.built = True
 
@@ -180,10 +210,18 @@ class TabularGAN(GANModel):
             u = tf.random.stateless_uniform(shape, seed=seed, minval=1e-10, maxval=1.0)
         return -tf.math.log(-tf.math.log(u))
 
-    def _fake(self, cond, batch):
+    def _logits(self, z, cond, prior, training):
+        """The generator's logits: alone, or the prior's logits plus its correction."""
+        if prior is None:
+            return self.generator([z, cond], training=training)
+        prior = tf.cast(prior, self.compute_dtype)
+        rows = activate(prior, self.blocks, hard=True)
+        return prior + self.generator([z, cond, rows], training=training)
+
+    def _fake(self, cond, batch, prior=None):
         """Generated rows (Gumbel-softmax blocks) and the raw logits, training mode."""
         z = keras.random.normal((batch, self.noise_dim), seed=self.seed_generator)
-        logits = self.generator([z, cond], training=True)
+        logits = self._logits(z, cond, prior, training=True)
         gumbel = self._gumbel((batch, self.data_dim))
         return activate(logits, self.blocks, tau=self.tau, gumbel=gumbel), logits
 
@@ -200,13 +238,14 @@ class TabularGAN(GANModel):
 
     def train_step(self, data):
         real, cond, g_cond = data["real"], data["cond"], data["g_cond"]
+        prior, g_prior = data.get("prior"), data.get("g_prior")
         batch = tf.shape(real)[0]
         def critic(parts):
             return self.discriminator(parts[0], training=True)
 
         real_p = self._pack(real, cond)
         for _ in range(self.d_rounds):
-            fake, _ = self._fake(cond, batch)
+            fake, _ = self._fake(cond, batch, prior)
             fake_p = tf.stop_gradient(self._pack(fake, cond))
             alpha = keras.random.uniform((tf.shape(real_p)[0],), seed=self.seed_generator)
 
@@ -218,10 +257,14 @@ class TabularGAN(GANModel):
                                        self.discriminator.trainable_variables)
 
         def generator_loss():
-            fake, logits = self._fake(g_cond, batch)
+            fake, logits = self._fake(g_cond, batch, g_prior)
             adversarial = wasserstein_generator_loss(critic([self._pack(fake, g_cond)]))
             ce = self._condition_loss(logits, g_cond) if self.cond_slices else tf.constant(0.0)
-            return adversarial + ce, ce
+            total = adversarial + ce
+            if g_prior is not None and self.prior_weight:
+                shift = tf.cast(logits, tf.float32) - tf.cast(g_prior, tf.float32)
+                total += self.prior_weight * tf.reduce_mean(tf.square(shift))
+            return total, ce
 
         g_loss, ce = minimize(self.generator_optimizer, generator_loss,
                               self.generator.trainable_variables)
@@ -240,6 +283,12 @@ class TabularGAN(GANModel):
             self._fit_condition_state(df)
         if not self._networks_ready:
             self._make_networks()
+        if self.prior == "copula" and self._prior is None:
+            declared = TabularSpec(columns=self.spec.columns, discrete=self.spec.discrete,
+                                   mode_specific=False)
+            self._prior = GaussianCopula(declared, conditions=self.condition_columns,
+                                         seed=self.seed or 0).fit(df)
+            self.prior_state = self._prior.get_config()
         return self.spec.transform(df, seed=self.seed)
 
     def make_dataset(self, df: pd.DataFrame, batch_size: int = 100, seed=None):
@@ -254,9 +303,15 @@ class TabularGAN(GANModel):
         encoded = self._prepare(df)
         codes = [self.spec.category_codes(df, name) for name in self.condition_columns]
         self._steps_per_epoch = max(_MIN_STEPS, len(df) // batch_size)
+        seed = seed if seed is not None else self.seed
+        pools = None
+        if self._prior is not None:
+            pools = prior_pools(self._prior, self.spec, self.blocks, self.condition_columns,
+                                self.condition_state["counts"], self.prior_pool,
+                                0 if seed is None else int(seed))
         return training_by_sampling(
             encoded, codes, self.cond_sizes, batch_size, self.pac, self.same_condition_packs,
-            seed if seed is not None else self.seed)
+            seed, prior=pools)
 
     def fit(self, x=None, epochs: int = 300, batch_size: int = 100, callbacks=None,
             verbose="auto", steps_per_epoch: int | None = None, **kwargs):
@@ -297,12 +352,12 @@ class TabularGAN(GANModel):
                              f"{name!r}; known categories: {known}") from None
         return self.condition_columns.index(name), code
 
-    def _generation_pass(self, cond, seed_vec):
+    def _generation_pass(self, cond, seed_vec, prior=None):
         """Rows (hard one-hot blocks) for condition vectors, from stateless noise."""
         batch = tf.shape(cond)[0]
         seeds = tf.random.experimental.stateless_split(seed_vec, 2)
         z = tf.random.stateless_normal([batch, self.noise_dim], seed=seeds[0])
-        logits = self.generator([z, cond], training=False)
+        logits = self._logits(z, cond, prior, training=False)
         gumbel = self._gumbel([batch, self.data_dim], seed=seeds[1])
         return tf.cast(activate(logits, self.blocks, gumbel=gumbel, hard=True), tf.float32)
 
@@ -340,7 +395,12 @@ class TabularGAN(GANModel):
             m = batch_size
             cond = condition_vectors(m, codes, rng, self.cond_sizes,
                                      self.condition_state["counts"] if self.cond_dim else [])
-            rows = fn(tf.constant(cond), tf.constant([int(seed), round_], tf.int64)).numpy()
+            args = [tf.constant(cond), tf.constant([int(seed), round_], tf.int64)]
+            if self._prior is not None:
+                args.append(tf.constant(prior_for_conditions(
+                    self._prior, self.spec, self.blocks, cond, self.condition_columns,
+                    self.cond_sizes, int(rng.integers(2**31)))))
+            rows = fn(*args).numpy()
             drawn += m
             round_ += 1
             keep = np.ones(m, bool)
@@ -357,5 +417,8 @@ class TabularGAN(GANModel):
             "noise_dim": self.noise_dim, "generator_units": self.generator_units,
             "discriminator_units": self.discriminator_units, "pac": self.pac, "tau": self.tau,
             "same_condition_packs": self.same_condition_packs,
+            "prior": self.prior if self.prior in (None, "copula") else "custom",
+            "prior_pool": self.prior_pool, "prior_weight": self.prior_weight,
+            "prior_state": self.prior_state,
             "condition_state": self.condition_state, **super().get_config(),
         }

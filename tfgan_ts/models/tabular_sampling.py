@@ -32,11 +32,26 @@ def sampler_tables(codes: list[np.ndarray], sizes: list[int]):
 
 def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: list[int],
                          batch_size: int, pac: int, same_condition_packs: bool,
-                         seed) -> tf.data.Dataset:
+                         seed, prior=None) -> tf.data.Dataset:
     """An endless stream of dicts: ``real`` rows, their condition vectors ``cond`` and the
     generator's condition vectors ``g_cond`` (one condition per pack of ``pac`` rows when
-    ``same_condition_packs``, else one per row). ``seed=None``: from the operating system."""
+    ``same_condition_packs``, else one per row). ``seed=None``: from the operating system.
+    ``prior=(pool, starts, counts)`` (see :func:`.tabular_prior.prior_pools`) adds ``prior``
+    and ``g_prior``: a pool row of each row's category for ``cond`` and ``g_cond``."""
     encoded = tf.constant(encoded)
+    if prior is not None:
+        pool, p_starts, p_counts = (tf.constant(a) for a in prior)
+
+    def prior_rows(category, seed_pair):
+        """One pool row per row of the batch, of its flat category (any row without
+        conditions)."""
+        u = tf.random.stateless_uniform([batch_size], seed_pair)
+        if not n_cols:
+            pick = tf.cast(u * tf.cast(p_counts[0], tf.float32), tf.int64)
+            return tf.gather(pool, pick)
+        pick = tf.cast(u * tf.cast(tf.gather(p_counts, category), tf.float32), tf.int64)
+        return tf.gather(pool, tf.gather(p_starts, category) + pick)
+
     n = int(encoded.shape[0])
     cond_dim, n_cols = int(sum(sizes)), len(sizes)
     if n_cols:
@@ -57,19 +72,28 @@ def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: li
 
     def sample(step):
         seeds = tf.random.experimental.stateless_split(tf.stack([base, step]), 6)
+        p_seeds = tf.random.experimental.stateless_split(seeds[5], 2)  # seeds[5]: unused else
         if not n_cols:
             rows = tf.random.stateless_uniform([batch_size], seeds[0], maxval=n,
                                                dtype=tf.int64)
             empty = tf.zeros([batch_size, 0])
-            return {"real": tf.gather(encoded, rows), "cond": empty, "g_cond": empty}
+            out = {"real": tf.gather(encoded, rows), "cond": empty, "g_cond": empty}
+            if prior is not None:
+                out["prior"] = prior_rows(None, p_seeds[0])
+                out["g_prior"] = prior_rows(None, p_seeds[1])
+            return out
         category = draw_conditions(seeds[:2])
         u = tf.random.stateless_uniform([batch_size], seeds[2])
         pick = tf.cast(u * tf.cast(tf.gather(counts, category), tf.float32), tf.int64)
         rows = tf.gather(order, tf.gather(starts, category) + pick)
         g_category = draw_conditions(seeds[3:5])
-        return {"real": tf.gather(encoded, rows),
-                "cond": tf.one_hot(category, cond_dim),
-                "g_cond": tf.one_hot(g_category, cond_dim)}
+        out = {"real": tf.gather(encoded, rows),
+               "cond": tf.one_hot(category, cond_dim),
+               "g_cond": tf.one_hot(g_category, cond_dim)}
+        if prior is not None:
+            out["prior"] = prior_rows(category, p_seeds[0])
+            out["g_prior"] = prior_rows(g_category, p_seeds[1])
+        return out
 
     # endless: fit takes steps_per_epoch, so the iterator is not rebuilt every epoch. Step k
     # draws from the stateless seed (seed, k) alone: unlike an op seed of tf.data, it does

@@ -41,29 +41,35 @@ class ResidualBlock(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package="tfgan_ts")
 class TabularGenerator(keras.Model):
     """[noise, condition] → logits of one encoded row ([batch, output_dim]); the model applies
-    tanh / (Gumbel-)softmax per output block."""
+    tanh / (Gumbel-)softmax per output block. With ``prior=True`` the inputs are [noise,
+    condition, prior row] and the output is a correction of the prior's logits: its head
+    starts at zero, so an untrained generator returns the prior unchanged."""
 
-    def __init__(self, output_dim: int, units=(256, 256), seed: int | None = None, **kwargs):
+    def __init__(self, output_dim: int, units=(256, 256), seed: int | None = None,
+                 prior: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.output_dim = int(output_dim)
         self.units = [int(u) for u in units]
         self.seed = seed
+        self.prior = bool(prior)
         seeds = Seeds(seed)
         self.blocks = [ResidualBlock(u, seed=seeds.next(), name=f"residual_{i}")
                        for i, u in enumerate(self.units)]
+        head_init = "zeros" if self.prior else seeds.init()
         self.head = keras.layers.Dense(self.output_dim, name="logits",
-                                       kernel_initializer=seeds.init())
+                                       kernel_initializer=head_init)
 
     def call(self, inputs, training=None):
-        z, cond = inputs
-        x = ops.concatenate([z, ops.cast(cond, z.dtype)], axis=-1)
+        z, cond, *prior = inputs
+        x = ops.concatenate([z, ops.cast(cond, z.dtype), *[ops.cast(p, z.dtype) for p in prior]],
+                            axis=-1)
         for block in self.blocks:
             x = block(x, training=training)
         return self.head(x)
 
     def get_config(self):
         return {**super().get_config(), "output_dim": self.output_dim, "units": self.units,
-                "seed": self.seed}
+                "seed": self.seed, "prior": self.prior}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
