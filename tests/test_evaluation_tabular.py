@@ -200,3 +200,18 @@ def test_non_dataframe_and_bad_bins():
         tabular_fidelity(real, real.to_numpy())
     with pytest.raises(ValueError, match="bins must be a positive integer"):
         tabular_fidelity(real, real, bins=0)
+
+
+def test_copula_yardstick_is_scored_beside_the_synthetic_table():
+    rng = np.random.default_rng(0)
+    z = rng.multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=600)
+    frame = pd.DataFrame({"a": z[:, 0], "b": np.exp(z[:, 1]), "g": rng.choice(["u", "v"], 600)})
+    train, real = frame.iloc[:400], frame.iloc[400:]
+    shuffled = train.assign(b=rng.permutation(train["b"].to_numpy()))  # dependence broken
+    out = tabular_fidelity(real, shuffled, train=train)
+    assert set(out["copula"]) == {"column_similarity", "correlation_difference",
+                                  "association_difference"}
+    # the copula keeps the a-b dependence the shuffled table lost
+    assert out["copula"]["correlation_difference"] < out["correlation_difference"] - 0.2
+    with pytest.raises(ValueError, match="train must be a DataFrame"):
+        tabular_fidelity(real, shuffled, train=train[["a"]])

@@ -191,7 +191,8 @@ def _association(real, synthetic, columns: list, discrete: set, bins, notes: lis
 
 
 def tabular_fidelity(
-    real: pd.DataFrame, synthetic: pd.DataFrame, discrete=None, *, bins: int = 10
+    real: pd.DataFrame, synthetic: pd.DataFrame, discrete=None, *, bins: int = 10,
+    train: pd.DataFrame | None = None, seed: int = 0,
 ) -> dict:
     """Compare a synthetic table with a real one, column by column and pair by pair.
 
@@ -229,7 +230,13 @@ def tabular_fidelity(
         columns), ``association_difference`` (float in [0, 1], or None for a single column),
         ``correlation`` and ``association`` (the full results of the two functions, or None),
         ``n_real``, ``n_synthetic`` and ``notes`` (list of strings: why a figure is None or
-        what it left out).
+        what it left out), and with ``train`` a ``copula`` dict (the three summary figures of
+        the yardstick).
+
+    ``train``: the rows the synthetic table's generator was fitted on. A
+    :class:`tfgan_ts.GaussianCopula` (empirical marginals, one correlation; ``seed``) is then
+    fitted on them, draws as many rows as ``synthetic`` and is scored the same way: the
+    simple model a generator has to beat, reported beside it.
 
     Raises:
         ValueError: the frames' columns differ, a frame is empty, a name in ``discrete`` is
@@ -255,7 +262,7 @@ def tabular_fidelity(
     disc = {c for c in columns if kinds[c] == "discrete"}
     corr_mean, corr = _correlation(real, synthetic, continuous, notes)
     assoc_mean, assoc = _association(real, synthetic, columns, disc, bins, notes)
-    return {
+    out = {
         "columns": table,
         "column_similarity": float(table["similarity"].mean()),
         "correlation_difference": corr_mean,
@@ -266,3 +273,21 @@ def tabular_fidelity(
         "n_synthetic": len(synthetic),
         "notes": notes,
     }
+    if train is not None:
+        out["copula"] = _copula_yardstick(real, train, columns, disc, len(synthetic), bins, seed)
+    return out
+
+
+def _copula_yardstick(real, train, columns, discrete, n, bins, seed) -> dict:
+    """The summary figures of a Gaussian copula fitted on ``train`` and scored like the
+    synthetic table."""
+    from ..copula import GaussianCopula
+
+    if not isinstance(train, pd.DataFrame) or not set(columns) <= set(train.columns):
+        raise ValueError(f"{_FUNC}: train must be a DataFrame with the real frame's columns "
+                         f"{[str(c) for c in columns][:20]}")
+    rows = GaussianCopula(discrete=sorted(str(c) for c in discrete), seed=seed).fit(
+        train[columns]).generate(n, seed=seed)
+    ref = tabular_fidelity(real, rows, sorted(discrete), bins=bins)
+    return {k: ref[k] for k in ("column_similarity", "correlation_difference",
+                                "association_difference")}
