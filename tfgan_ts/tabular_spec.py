@@ -47,6 +47,18 @@ def _decimals(x: np.ndarray, most: int = 6) -> int | None:
     return None
 
 
+def _atoms(x: np.ndarray, share: float = 0.01, most: int = 20) -> list[float]:
+    """Values that at least ``share`` of the rows hold exactly (e.g. 0 mm of rain; at most
+    ``most``, the commonest): a prior-refining generator keeps such a value where a tiny
+    correction would move it a hair off (see ``models.tabular_prior``)."""
+    if len(x) == 0:
+        return []
+    values, counts = np.unique(x, return_counts=True)
+    common = counts >= max(2, share * len(x))
+    order = np.argsort(-counts[common])[:most]
+    return sorted(float(v) for v in values[common][order])
+
+
 class TabularSpec:
     """Columns of a table and their encoding for a tabular GAN.
 
@@ -95,6 +107,7 @@ class TabularSpec:
         self.columns_: list[Column] | None = None
         self.modes_: dict[str, ModeNormalizer] = {}
         self.decimals_: dict[str, int] = {}
+        self.atoms_: dict[str, list[float]] = {}
         self.ignored_columns_: list[str] = []
 
     # ------------------------------------------------------------------ fitting ------
@@ -148,6 +161,8 @@ class TabularSpec:
         self.columns_, self.modes_ = columns, modes
         self.decimals_ = {c.name: d for c in columns if isinstance(c, Continuous)
                           and (d := _decimals(df[c.name].to_numpy(np.float64))) is not None}
+        self.atoms_ = {c.name: a for c in columns if isinstance(c, Continuous)
+                       and (a := _atoms(df[c.name].to_numpy(np.float64)))}
         return self
 
     def _check_frame(self, df: pd.DataFrame, columns: list[Column]) -> None:
@@ -290,6 +305,7 @@ class TabularSpec:
                 "columns_": [c.get_config() for c in self.columns_],
                 "modes_": {k: m.get_config() for k, m in self.modes_.items()},
                 "decimals_": dict(self.decimals_),
+                "atoms_": {k: list(v) for k, v in self.atoms_.items()},
                 "ignored_columns_": list(self.ignored_columns_),
             }
         return config
@@ -307,6 +323,7 @@ class TabularSpec:
             spec.modes_ = {k: ModeNormalizer.from_config(m) for k, m in fitted["modes_"].items()}
             spec.ignored_columns_ = list(fitted.get("ignored_columns_", []))
             spec.decimals_ = {k: int(v) for k, v in fitted.get("decimals_", {}).items()}
+            spec.atoms_ = {k: [float(x) for x in v] for k, v in fitted.get("atoms_", {}).items()}
         return spec
 
     def summary(self) -> str:

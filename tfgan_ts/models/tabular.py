@@ -24,7 +24,7 @@ from ..seeding import network_seeds
 from ..tabular_spec import TabularSpec
 from .base import GANModel
 from .base import check_positive_int as _positive_int
-from .tabular_prior import prior_for_conditions, prior_pools
+from .tabular_prior import exact_prior_values, prior_for_conditions, prior_pools
 from .tabular_sampling import condition_vectors, training_by_sampling
 
 _MIN_STEPS = 10  # steps per epoch at least, whatever the table's size
@@ -387,7 +387,7 @@ class TabularGAN(GANModel):
         fn = self._cached_function("rows", lambda: tf.function(self._generation_pass,
                                                                reduce_retracing=True))
         slices = self.spec.slices()
-        kept, drawn, round_ = [], 0, 0
+        kept, kept_prior, kept_raw, drawn, round_ = [], [], [], 0, 0
         while sum(len(k) for k in kept) < n:
             if drawn >= max_draws:
                 got = sum(len(k) for k in kept)
@@ -400,9 +400,10 @@ class TabularGAN(GANModel):
                                      self.condition_state["counts"] if self.cond_dim else [])
             args = [tf.constant(cond), tf.constant([int(seed), round_], tf.int64)]
             if self._prior is not None:
-                args.append(tf.constant(prior_for_conditions(
+                logits, raw = prior_for_conditions(
                     self._prior, self.spec, self.blocks, cond, self.condition_columns,
-                    self.cond_sizes, int(rng.integers(2**31)))))
+                    self.cond_sizes, int(rng.integers(2**31)))
+                args.append(tf.constant(logits))
             rows = fn(*args).numpy()
             drawn += m
             round_ += 1
@@ -410,8 +411,18 @@ class TabularGAN(GANModel):
             for name, (_, code) in zip(conditions, codes, strict=True):
                 keep &= np.argmax(rows[:, slices[name]], axis=1) == code
             kept.append(rows[keep])
+            if self._prior is not None:
+                kept_prior.append(logits[keep])
+                kept_raw.append(raw[keep])
         rows = np.concatenate(kept)[:n]
-        return self.spec.inverse_transform(rows, seed=int(seed))
+        table = self.spec.inverse_transform(rows, seed=int(seed))
+        if self._prior is None:
+            return table
+        prior_rows = activate(tf.constant(np.concatenate(kept_prior)[:n]), self.blocks,
+                              hard=True).numpy()
+        return exact_prior_values(
+            self.spec, table, self.spec.inverse_transform(prior_rows, seed=int(seed)),
+            pd.concat(kept_raw, ignore_index=True).iloc[:n].reset_index(drop=True))
 
     # ------------------------------------------------------------------ config -------
     def get_config(self):
