@@ -121,12 +121,17 @@ def _cmd_synthesize_table(args: argparse.Namespace) -> int:
     real = df[model.spec.column_names]
     for name, value in wanted.items():
         real = real[real[name] == value]
-    fid = tabular_fidelity(real, virtual, discrete=discrete)
+    fid = tabular_fidelity(real, virtual, discrete=discrete, train=real, seed=args.seed or 0)
     cols = fid["columns"]
-    print(f"fidelity against the {len(real)} real rows{what}: mean column similarity "
-          f"{fid['column_similarity']:.3f}" + (
-              f", correlation difference {fid['correlation_difference']:.3f}"
-              if fid.get("correlation_difference") is not None else ""))
+
+    def figures(f):
+        return f"mean column similarity {f['column_similarity']:.3f}" + (
+            f", correlation difference {f['correlation_difference']:.3f}"
+            if f.get("correlation_difference") is not None else "")
+
+    print(f"fidelity against the {len(real)} real rows{what}: {figures(fid)}")
+    print(f"  yardstick, a Gaussian copula of those rows (tg.GaussianCopula): "
+          f"{figures(fid['copula'])}")
     print(cols[["kind", "similarity"]].to_string(float_format=lambda v: f"{v:.3f}"))
     return 0
 
