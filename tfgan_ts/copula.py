@@ -69,7 +69,8 @@ class GaussianCopula:
             values when there are fewer rows): state stays small on large tables.
         seed: seeds the jitter of categories inside their normal-score interval at fit.
 
-    Attributes (after fit): ``levels_`` (list of (condition values, row count)), ``spec_``.
+    Attributes (after fit): ``levels_`` (one dict per combination of condition values: its
+    category codes ``key``, ``rows``, the ``margins`` and the ``correlation``), ``spec_``.
     """
 
     def __init__(self, spec: TabularSpec | None = None, conditions=None, discrete=(),
