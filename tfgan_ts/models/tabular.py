@@ -24,8 +24,9 @@ from ..seeding import network_seeds
 from ..tabular_spec import TabularSpec
 from .base import GANModel
 from .base import check_positive_int as _positive_int
-from .tabular_prior import exact_prior_values, prior_for_conditions, prior_pools
-from .tabular_sampling import condition_vectors, training_by_sampling
+from .tabular_generation import condition_code, draw_rows
+from .tabular_prior import prior_pools
+from .tabular_sampling import training_by_sampling
 
 _MIN_STEPS = 10  # steps per epoch at least, whatever the table's size
 
@@ -56,7 +57,8 @@ class TabularGAN(GANModel):
             the copula; or any object with the copula's ``generate(n, conditions, seed)``
             (not saved with the model); None: CTGAN's noise-only generator. On diabetes and
             wine (a few hundred rows) the copula prior lifted similarity per factor level
-            from 0.78 / 0.62 (None) to 0.84 / 0.72 (benchmarks/RESULTS.md).
+            from 0.78 / 0.63 (None) to 0.85 / 0.71, level with the copula itself
+            (benchmarks/RESULTS.md).
         prior_pool: prior rows per condition category drawn once for training (2,000).
         prior_weight: weight of the mean squared correction of the prior's logits in the
             generator's loss (30), which holds the generator near the prior unless the critic
@@ -341,19 +343,7 @@ class TabularGAN(GANModel):
     # ------------------------------------------------------------------ generation ---
     def _condition_code(self, name: str, value) -> tuple[int, int]:
         """(condition column index, category index) of ``name == value``."""
-        if name not in self.condition_columns:
-            hint = (" (it is discrete: list it in TabularGAN(conditions=[...]))"
-                    if name in self.spec.column_names else "")
-            raise ValueError(f"cannot condition on {name!r}{hint}; condition columns: "
-                             f"{self.condition_columns}")
-        col = self.spec.column(name)
-        try:
-            code = int(col.codes(pd.Series([value], dtype=object))[0])
-        except ValueError:
-            known = [c for c in col.categories_]
-            raise ValueError(f"condition {name}={value!r}: no such category in column "
-                             f"{name!r}; known categories: {known}") from None
-        return self.condition_columns.index(name), code
+        return condition_code(self, name, value)
 
     def _generation_pass(self, cond, seed_vec, prior=None):
         """Rows (hard one-hot blocks) for condition vectors, from stateless noise."""
@@ -377,52 +367,9 @@ class TabularGAN(GANModel):
         """
         if not self._networks_ready or not self.built:
             raise ValueError("the model is not trained yet: call model.fit(df) first")
-        n = _positive_int("n", n)
-        batch_size = _positive_int("batch_size", batch_size)
-        conditions = dict(conditions or {})
-        codes = [self._condition_code(k, v) for k, v in conditions.items()]
-        seed = self._generation_seed(seed)
-        rng = np.random.default_rng(seed)
-        max_draws = max(100 * n, 10_000) if max_draws is None else int(max_draws)
-        fn = self._cached_function("rows", lambda: tf.function(self._generation_pass,
-                                                               reduce_retracing=True))
-        slices = self.spec.slices()
-        kept, kept_prior, kept_raw, drawn, round_ = [], [], [], 0, 0
-        while sum(len(k) for k in kept) < n:
-            if drawn >= max_draws:
-                got = sum(len(k) for k in kept)
-                raise ValueError(
-                    f"conditions {conditions}: only {got} of {n} rows matched after {drawn} "
-                    "draws; the combination is too rare in what the model generates (train "
-                    "longer, condition on fewer columns, or raise max_draws)")
-            m = batch_size
-            cond = condition_vectors(m, codes, rng, self.cond_sizes,
-                                     self.condition_state["counts"] if self.cond_dim else [])
-            args = [tf.constant(cond), tf.constant([int(seed), round_], tf.int64)]
-            if self._prior is not None:
-                logits, raw = prior_for_conditions(
-                    self._prior, self.spec, self.blocks, cond, self.condition_columns,
-                    self.cond_sizes, int(rng.integers(2**31)))
-                args.append(tf.constant(logits))
-            rows = fn(*args).numpy()
-            drawn += m
-            round_ += 1
-            keep = np.ones(m, bool)
-            for name, (_, code) in zip(conditions, codes, strict=True):
-                keep &= np.argmax(rows[:, slices[name]], axis=1) == code
-            kept.append(rows[keep])
-            if self._prior is not None:
-                kept_prior.append(logits[keep])
-                kept_raw.append(raw[keep])
-        rows = np.concatenate(kept)[:n]
-        table = self.spec.inverse_transform(rows, seed=int(seed))
-        if self._prior is None:
-            return table
-        prior_rows = activate(tf.constant(np.concatenate(kept_prior)[:n]), self.blocks,
-                              hard=True).numpy()
-        return exact_prior_values(
-            self.spec, table, self.spec.inverse_transform(prior_rows, seed=int(seed)),
-            pd.concat(kept_raw, ignore_index=True).iloc[:n].reset_index(drop=True))
+        return draw_rows(self, _positive_int("n", n), dict(conditions or {}),
+                         self._generation_seed(seed), _positive_int("batch_size", batch_size),
+                         max_draws)
 
     # ------------------------------------------------------------------ config -------
     def get_config(self):
