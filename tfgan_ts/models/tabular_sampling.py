@@ -42,15 +42,19 @@ def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: li
     if prior is not None:
         pool, p_starts, p_counts = (tf.constant(a) for a in prior)
 
-    def prior_rows(category, seed_pair):
-        """One pool row per row of the batch, of its flat category (any row without
-        conditions)."""
+    def within(starts, counts, category, seed_pair):
+        """One index per row of the batch, uniform within its category's slice
+        (``starts[category]`` .. + ``counts[category]``) of a table grouped by category."""
         u = tf.random.stateless_uniform([batch_size], seed_pair)
-        if not n_cols:
-            pick = tf.cast(u * tf.cast(p_counts[0], tf.float32), tf.int64)
-            return tf.gather(pool, pick)
-        pick = tf.cast(u * tf.cast(tf.gather(p_counts, category), tf.float32), tf.int64)
-        return tf.gather(pool, tf.gather(p_starts, category) + pick)
+        pick = tf.cast(u * tf.cast(tf.gather(counts, category), tf.float32), tf.int64)
+        return tf.gather(starts, category) + pick
+
+    def prior_rows(category, seed_pair):
+        """One pool row per row of the batch, of its flat category (pool 0 without
+        conditions)."""
+        if category is None:
+            category = tf.zeros([batch_size], tf.int64)
+        return tf.gather(pool, within(p_starts, p_counts, category, seed_pair))
 
     n = int(encoded.shape[0])
     cond_dim, n_cols = int(sum(sizes)), len(sizes)
@@ -83,9 +87,7 @@ def training_by_sampling(encoded: np.ndarray, codes: list[np.ndarray], sizes: li
                 out["g_prior"] = prior_rows(None, p_seeds[1])
             return out
         category = draw_conditions(seeds[:2])
-        u = tf.random.stateless_uniform([batch_size], seeds[2])
-        pick = tf.cast(u * tf.cast(tf.gather(counts, category), tf.float32), tf.int64)
-        rows = tf.gather(order, tf.gather(starts, category) + pick)
+        rows = tf.gather(order, within(starts, counts, category, seeds[2]))
         g_category = draw_conditions(seeds[3:5])
         out = {"real": tf.gather(encoded, rows),
                "cond": tf.one_hot(category, cond_dim),
