@@ -270,8 +270,7 @@ class TabularSpec:
         for c, sl in zip(self.columns_, self.slices().values(), strict=True):
             block = x[:, sl]
             if c.name in self.modes_:
-                values = np.clip(self.modes_[c.name].decode(block), c.min_, c.max_)
-                cols[c.name] = c.restore(self._round(c.name, values))
+                cols[c.name] = self.finish_continuous(c, self.modes_[c.name].decode(block))
             elif isinstance(c, Continuous):
                 u = (np.clip(block[:, 0], -1.0, 1.0) + 1.0) / 2.0
                 cols[c.name] = c.restore(self._round(c.name, c.min_ + u * c.scale))
@@ -283,6 +282,11 @@ class TabularSpec:
         """Values rounded to the decimals the column's training values have (none: as is)."""
         d = self.decimals_.get(name)
         return x if d is None else np.round(x, d)
+
+    def finish_continuous(self, c: Continuous, x: np.ndarray) -> pd.Series:
+        """Generated values of continuous column ``c`` as the table has them: clipped to the
+        column's range, rounded to its recorded decimals, in its dtype."""
+        return c.restore(self._round(c.name, np.clip(x, c.min_, c.max_)))
 
     def category_codes(self, df: pd.DataFrame, name: str) -> np.ndarray:
         """Index of each row's category of discrete column ``name``."""

@@ -80,7 +80,7 @@ def prior_for_conditions(prior, spec, blocks, cond: np.ndarray, columns: list[st
         rows = prior.generate(n, seed=seed)[spec.column_names].reset_index(drop=True)
         return encode_rows(rows, spec, blocks, seed), rows
     out = np.zeros((n, sum(d for d, _ in blocks)), np.float32)
-    raw = [None] * n
+    raw = []
     flat = np.argmax(cond, axis=1)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
     for k in np.unique(flat):
@@ -90,9 +90,8 @@ def prior_for_conditions(prior, spec, blocks, cond: np.ndarray, columns: list[st
         drawn = prior.generate(len(rows), conditions={
             columns[j]: category_value(spec, columns[j], code)}, seed=seed + int(k))
         out[rows] = encode_rows(drawn, spec, blocks, seed + int(k))
-        for i, r in zip(rows, drawn[spec.column_names].itertuples(index=False), strict=True):
-            raw[i] = r
-    return out, pd.DataFrame(raw, columns=spec.column_names)
+        raw.append(drawn[spec.column_names].set_axis(rows))
+    return out, pd.concat(raw).sort_index()
 
 
 def exact_prior_values(spec, generated: pd.DataFrame, prior_decoded: pd.DataFrame,
@@ -115,7 +114,5 @@ def exact_prior_values(spec, generated: pd.DataFrame, prior_decoded: pd.DataFram
         # least 1% of the column's range: smaller ones are float noise that marks the row
         on_atom = np.isin(base, spec.atoms_.get(c.name, []))
         delta[on_atom & (np.abs(delta) < ATOM_TOLERANCE * c.scale)] = 0.0
-        value = np.where(delta == 0, base, base + delta)
-        value = spec._round(c.name, np.clip(value, c.min_, c.max_))
-        out[c.name] = c.restore(value).to_numpy()
+        out[c.name] = spec.finish_continuous(c, base + delta).to_numpy()
     return out
