@@ -15,6 +15,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
+from ..columns import Continuous, Discrete
 from ..models.tabular import TabularGAN
 from ..seeding import draw_seed
 from ..tabular_spec import TabularSpec
@@ -170,12 +171,8 @@ class GANOversampler(BaseOverSampler):
                 names.append(f"x{int(d)}")
         return names
 
-    def _prior(self, table: pd.DataFrame, label: str, discrete: list[str]):
+    def _prior(self, table: pd.DataFrame, label: str, categorical: list[str]):
         if self.prior == "smote":
-            # SMOTENC's categorical features: declared ones and those the spec infers
-            categorical = [c for c in table.columns if c != label and (
-                c in discrete or pd.api.types.is_bool_dtype(table[c].dtype)
-                or not pd.api.types.is_numeric_dtype(table[c].dtype))]
             return SmotePrior(table, label, categorical, k_neighbors=self.k_neighbors)
         return self.prior
 
@@ -187,19 +184,24 @@ class GANOversampler(BaseOverSampler):
         # with a prior the generator corrects prior rows on the columns' own scale (min/max);
         # mode-specific normalization only serves the noise-only generator
         spec = TabularSpec(discrete=[*discrete, label], max_modes=self.max_modes,
-                           mode_specific=self.prior is None, seed=seed)
+                           mode_specific=self.prior is None, seed=seed).fit(table)
+        # the spec's column types decide SMOTENC's categorical features and the neighbour
+        # check's numeric ones
+        categorical = [c.name for c in spec.columns_ if isinstance(c, Discrete)
+                       and c.name != label]
+        numeric = [c.name for c in spec.columns_ if isinstance(c, Continuous)]
         model = TabularGAN(spec, conditions=[label], noise_dim=self.noise_dim,
                            generator_units=tuple(self.generator_units),
                            discriminator_units=tuple(self.discriminator_units), pac=self.pac,
                            same_condition_packs=self.same_condition_packs,
-                           prior=self._prior(table, label, discrete),
+                           prior=self._prior(table, label, categorical),
                            prior_weight=float(self.prior_weight), seed=seed,
                            weights_seed=seed)
         model.compile(learning_rate=float(self.learning_rate))
         self.history_ = model.fit(table, epochs=self.epochs, batch_size=self.batch_size,
                                   steps_per_epoch=self.steps_per_epoch, verbose=self.verbose)
         self.model_ = model
-        check = _NeighbourCheck(frame, np.asarray(y), discrete)
+        check = _NeighbourCheck(frame, np.asarray(y), numeric)
         self.other_class_neighbour_share_, self.rejected_ = {}, {}
         new_X, new_y = [], []
         for i, (cls, n_new) in enumerate(self.sampling_strategy_.items()):
@@ -225,17 +227,16 @@ class GANOversampler(BaseOverSampler):
     def _draw(self, model, label: str, cls, n: int, seed: int, check) -> tuple:
         """``n`` rows of class ``cls``; with ``reject_majority`` rows nearest to another
         class are dropped and drawn again (up to 10 × n rows)."""
-        rows = model.generate(n, conditions={label: cls}, seed=seed)
         if not self.reject_majority or check.nn is None:
-            return rows, 0
-        kept, spare, drawn, k = [], [], 0, 0
-        while sum(len(r) for r in kept) < n and drawn < 10 * n:
-            if k:
-                rows = model.generate(n, conditions={label: cls}, seed=seed + 7919 * k)
+            return model.generate(n, conditions={label: cls}, seed=seed), 0
+        kept, spare = [], []
+        for k in range(10):  # 10 draws of n rows at most
+            if sum(len(r) for r in kept) >= n:
+                break
+            rows = model.generate(n, conditions={label: cls}, seed=seed + 7919 * k)
             good = check.same_class(rows.drop(columns=[label]), cls)
             kept.append(rows[good])
             spare.append(rows[~good])
-            drawn, k = drawn + n, k + 1
         out = pd.concat(kept + spare, ignore_index=True).iloc[:n].reset_index(drop=True)
         return out, int(sum(len(r) for r in spare))
 
@@ -243,10 +244,8 @@ class GANOversampler(BaseOverSampler):
 class _NeighbourCheck:
     """The class of each generated row's nearest real row, on z-scored numeric features."""
 
-    def __init__(self, frame: pd.DataFrame, y: np.ndarray, discrete: list[str]):
-        self.cols = [c for c in frame.columns if c not in discrete
-                     and pd.api.types.is_numeric_dtype(frame[c].dtype)
-                     and not pd.api.types.is_bool_dtype(frame[c].dtype)]
+    def __init__(self, frame: pd.DataFrame, y: np.ndarray, numeric: list[str]):
+        self.cols = list(numeric)
         self.nn = None
         if not self.cols:
             return

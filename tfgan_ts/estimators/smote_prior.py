@@ -52,12 +52,7 @@ class SmotePrior:
             return rows.reset_index(drop=True)
         k = min(self.k_neighbors, count - 1)
         target = mine.astype(np.int64)
-        if len(np.unique(target)) == 1:  # a single class: SMOTE needs a second one to run
-            target = np.concatenate([target, [0]])
-            X = pd.concat([self.table[self.features], self.table[self.features].iloc[:1]],
-                          ignore_index=True)
-        else:
-            X = self.table[self.features]
+        X = self.table[self.features]
         if self.discrete:
             if len(self.discrete) == len(self.features):
                 raise ValueError("SMOTE needs at least one continuous feature; use "
