@@ -194,19 +194,19 @@ class GaussianCopula:
         root = v * np.sqrt(np.clip(w, 0, None))
         return stats.norm.cdf(rng.standard_normal((n, p)) @ root.T)
 
-    def from_uniforms(self, level: int, u: np.ndarray) -> dict:
-        """Column name -> values for the uniforms ``u`` [n, p] of level ``level``."""
+    def _level_values(self, level: int, u: np.ndarray) -> dict:
+        """Column name -> category codes (discrete) or values (continuous) for the uniforms
+        ``u`` [n, p] of level ``level``."""
         out = {}
         for j, (c, m) in enumerate(zip(self._modelled(), self.levels_[level]["margins"],
                                        strict=True)):
             if isinstance(c, Discrete):
                 edges = np.cumsum(m)
-                code = np.minimum(np.searchsorted(edges, u[:, j], side="right"), len(m) - 1)
-                out[c.name] = c.from_codes(code)
+                out[c.name] = np.minimum(np.searchsorted(edges, u[:, j], side="right"),
+                                         len(m) - 1)
             else:
                 q = np.asarray(m)
-                pick = np.minimum((u[:, j] * len(q)).astype(np.int64), len(q) - 1)
-                out[c.name] = pd.Series(q[pick])
+                out[c.name] = q[np.minimum((u[:, j] * len(q)).astype(np.int64), len(q) - 1)]
         return out
 
     def generate(self, n: int, conditions: dict | None = None, seed=None) -> pd.DataFrame:
@@ -224,28 +224,16 @@ class GaussianCopula:
         for i, m in zip(idx, counts, strict=True):
             if m == 0:
                 continue
-            cols = self.from_uniforms(int(i), self.sample_scores(int(i), int(m), rng))
+            cols = self._level_values(int(i), self.sample_scores(int(i), int(m), rng))
             for j, name in enumerate(self.conditions):
-                code = np.full(int(m), self.levels_[int(i)]["key"][j])
-                cols[name] = self.spec.column(name).from_codes(code)
-            parts.append(pd.DataFrame({k: v.reset_index(drop=True) for k, v in cols.items()}))
-        names = self.spec.column_names
-        if not parts:
-            return self._typed(pd.DataFrame({c: pd.Series([], dtype=object) for c in names}))
-        table = pd.concat(parts, ignore_index=True)[names]
-        table = table.iloc[rng.permutation(len(table))].reset_index(drop=True)
-        return self._typed(table)
-
-    def _typed(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Columns in their fitted dtypes (integers rounded, as generated tables are)."""
+                cols[name] = np.full(int(m), self.levels_[int(i)]["key"][j])
+            parts.append(cols)
+        order = rng.permutation(n) if parts else np.zeros(0, np.int64)
         out = {}
         for c in self.spec.columns_:
-            if isinstance(c, Continuous):
-                out[c.name] = c.restore(table[c.name].to_numpy(np.float64)).reset_index(
-                    drop=True)
-            else:
-                codes = c.codes(table[c.name]) if len(table) else np.zeros(0, np.int64)
-                out[c.name] = c.from_codes(codes).reset_index(drop=True)
+            raw = np.concatenate([p[c.name] for p in parts])[order] if parts else np.zeros(0)
+            out[c.name] = (c.restore(raw.astype(np.float64)) if isinstance(c, Continuous)
+                           else c.from_codes(raw.astype(np.int64))).reset_index(drop=True)
         return pd.DataFrame(out)
 
     # ------------------------------------------------------------------ state --------
