@@ -151,9 +151,11 @@ def test_html_json_and_figures(tmp_path):
                "gp": [0.1, 0.05]}
     rep = tg.evaluation.report(real, synthetic, s, history=history, discriminative=False,
                                utility=False, privacy={"epsilon": 1.5, "delta": 1e-5})
-    assert {"fidelity:random sequences of x", "fidelity:distributions", "fidelity:attributes",
+    assert {"fidelity:random sequences of x", "fidelity:random sequences of y",
+            "fidelity:distributions",
             "fidelity:sequence lengths", "temporal:autocorrelation",
-            "training:losses"} <= set(rep.figures)
+            "training:losses"} == set(rep.figures)  # attributes once: in "distributions"
+    assert "What healthy looks like" in rep.captions["training:losses"]
     assert all(png.startswith(b"\x89PNG") for png in rep.figures.values())
     page = rep.to_html(tmp_path / "r.html")
     assert (tmp_path / "r.html").read_text() == page
@@ -203,6 +205,34 @@ def test_plots_return_figures():
     assert not plt_figures_open()  # built without pyplot: nothing left open
     with pytest.raises(ValueError, match="History"):
         plots.plot_history([1, 2, 3])
+
+
+def test_plots_read_in_natural_order_with_units_and_no_warnings():
+    import warnings
+
+    weekdays = ["Sunday", "Wednesday", "Monday", "Tuesday", "Saturday", "Thursday", "Friday"]
+    assert plots.category_order(None, weekdays) == [
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    assert plots.category_order(None, ["Dec", "jan", "March"]) == ["jan", "March", "Dec"]
+    assert plots.category_order(None, ["12", "7", "3", "11", "1"]) == ["1", "3", "7", "11", "12"]
+    declared = tg.Discrete("size", categories=["small", "medium", "large"])
+    declared.fit(pd.Series(["large", "small", "medium"]))
+    assert plots.category_order(declared, ["large", "small", "medium"]) == \
+        ["small", "medium", "large"]
+    real = frame()
+    s = tg.SequenceSpec("id", "t", [tg.Discrete("group")],
+                        [tg.Continuous("x", unit="K"), tg.Continuous("y"), tg.Discrete("k")],
+                        max_length=12).fit(real)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "No artists with labels found to put in legend"
+        hist = plots.plot_histograms(real, frame(seed=2), s)
+        seqs = plots.plot_sequences(real, frame(seed=2), s, "x")
+        plots.plot_history({"d_loss": [1.0, 0.5], "g_loss": [0.2, 0.1]})  # no Wasserstein
+    assert "x (K)" in [ax.get_xlabel() for ax in hist.axes]
+    assert {ax.get_ylabel() for ax in seqs.axes} == {"K"}
+    assert tg.Continuous.from_config(tg.Continuous("x", unit="K").get_config()).unit == "K"
+    with pytest.raises(ValueError, match="unit must be a non-empty string"):
+        tg.Continuous("x", unit="")
 
 
 def plt_figures_open():

@@ -43,7 +43,7 @@ class Continuous(Column):
 
     ``bounds=(low, high)`` declares the range instead of fitting it from the data (needed for
     a differential-privacy guarantee that covers the schema). Integer columns come back
-    rounded to their integer dtype.
+    rounded to their integer dtype. ``unit`` (e.g. ``"K"``) labels report rows and figures.
     """
 
     kind = "continuous"
@@ -53,8 +53,13 @@ class Continuous(Column):
         name: str,
         normalization: str = "zero_one",
         bounds: tuple[float, float] | list[float] | None = None,
+        unit: str | None = None,
     ):
         super().__init__(name)
+        if unit is not None and (not isinstance(unit, str) or not unit.strip()):
+            raise ValueError(f"column {name!r}: unit must be a non-empty string such as 'K' or "
+                             f"'vehicles/hour', or None; got {unit!r}")
+        self.unit = unit
         if normalization not in NORMALIZATIONS:
             raise ValueError(
                 f"column {name!r}: normalization must be one of {NORMALIZATIONS}, "
@@ -163,6 +168,8 @@ class Continuous(Column):
             "normalization": self.normalization,
             "bounds": self.bounds,
         }
+        if self.unit is not None:  # only when declared: older configs stay as they were
+            config["unit"] = self.unit
         if self.fitted:
             config["fitted"] = {"min_": self.min_, "max_": self.max_, "dtype_": self.dtype_}
         return config

@@ -138,6 +138,6 @@ def bank_transactions_spec() -> SequenceSpec:
     return SequenceSpec(
         example_id="account_id", time="date",
         attributes=[Discrete("frequency")],
-        features=[Continuous("amount"),
+        features=[Continuous("amount", unit="CZK"),
                   RunningTotal("balance", of="amount", sign_by="type", signs=BALANCE_SIGNS),
                   Discrete("type"), Discrete("operation"), Discrete("k_symbol")])

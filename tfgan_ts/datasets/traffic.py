@@ -271,7 +271,8 @@ def traffic_weeks_spec() -> SequenceSpec:
     return SequenceSpec(
         example_id="window", time="hour",
         attributes=[Discrete("weekday"), Discrete("month"), Discrete("holiday")],
-        features=[Continuous("traffic_volume"), Continuous("temp")])
+        features=[Continuous("traffic_volume", unit="vehicles/hour"),
+                  Continuous("temp", unit="K")])
 
 
 def traffic_weeks_public_spec(length: int = 168) -> SequenceSpec:
@@ -289,5 +290,5 @@ def traffic_weeks_public_spec(length: int = 168) -> SequenceSpec:
         example_id="window", time="hour", max_length=_check_int("length", length, 2),
         attributes=[Discrete("weekday", list(WEEKDAYS)), Discrete("month", list(range(1, 13))),
                     Discrete("holiday", [False, True])],
-        features=[Continuous("traffic_volume", bounds=(0, 8000)),
-                  Continuous("temp", bounds=(230, 320))])
+        features=[Continuous("traffic_volume", bounds=(0, 8000), unit="vehicles/hour"),
+                  Continuous("temp", bounds=(230, 320), unit="K")])

@@ -15,6 +15,45 @@ from ..columns import Continuous, Discrete
 from .prepared import prepare
 
 REAL, SYN = "#1f77b4", "#ff7f0e"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+
+
+def _calendar_rank(label: str, names: tuple[str, ...]) -> int | None:
+    low = label.strip().lower()
+    for i, name in enumerate(names):
+        if low == name or (len(low) >= 3 and name.startswith(low)):
+            return i
+    return None
+
+
+def category_order(col, labels) -> list[str]:
+    """``labels`` (text) in their natural order: weekdays and month names in calendar order,
+    numbers by value, otherwise the spec's category order (declared, or as fitted); labels
+    the spec does not know come last."""
+    labels = list(dict.fromkeys(str(v) for v in labels))
+    for names in (_WEEKDAYS, _MONTHS):
+        ranks = [_calendar_rank(v, names) for v in labels]
+        if labels and all(r is not None for r in ranks):
+            return [v for _, v in sorted(zip(ranks, labels, strict=True))]
+    try:
+        return sorted(labels, key=float)
+    except ValueError:
+        pass
+    known = [str(c) for c in (getattr(col, "categories_", None) or [])]
+    rank = {c: i for i, c in enumerate(known)}
+    return sorted(labels, key=lambda v: (rank.get(v, len(rank)), v))
+
+
+def axis_label(col) -> str:
+    """The column's name with its unit, e.g. ``temp (K)``."""
+    unit = getattr(col, "unit", None)
+    return f"{col.name} ({unit})" if unit else col.name
+
+
+def _short(label: str, width: int = 12) -> str:
+    return label if len(label) <= width else label[:width - 1] + "…"
 
 
 def _grid(n: int, ncols: int = 3, size=(4.2, 3.0)):
@@ -29,6 +68,8 @@ def plot_sequences(real, synthetic, spec, column: str, n: int = 3, seed: int = 0
     """``n`` random real sequences (left) and ``n`` random synthetic ones (right) of one
     feature, on the same y-axis."""
     rng = np.random.default_rng(seed)
+    unit = next((c.unit or "" for c in spec.features
+                 if c.name == column and isinstance(c, Continuous)), "")
     fig = Figure(figsize=(12, 2.4 * n), layout="constrained")
     mats = {}
     for name, df in (("real", real), ("synthetic", synthetic)):
@@ -45,6 +86,7 @@ def plot_sequences(real, synthetic, spec, column: str, n: int = 3, seed: int = 0
             if i == 0:
                 ax.set_title(f"{name}: {column}")
             ax.set_xlabel("step")
+            ax.set_ylabel(unit)
     return fig
 
 
@@ -58,27 +100,34 @@ def plot_histograms(real, synthetic, spec, bins: int = 40) -> Figure:
     fig, axes = _grid(len(cols))
     for ax, (col, r, s, role) in zip(axes, cols, strict=False):
         if isinstance(col, Discrete):
-            _bars(ax, r[col.name], s[col.name])
+            _bars(ax, r[col.name], s[col.name], col)
         else:
             a = pd.to_numeric(r[col.name], errors="coerce").dropna().to_numpy(float)
             b = pd.to_numeric(s[col.name], errors="coerce").dropna().to_numpy(float)
             edges = np.histogram_bin_edges(np.concatenate([a, b]), bins=bins)
             ax.hist(a, bins=edges, density=True, alpha=0.55, color=REAL, label="real")
             ax.hist(b, bins=edges, density=True, alpha=0.55, color=SYN, label="synthetic")
+            ax.set_xlabel(axis_label(col))
+            ax.set_ylabel("density")
             ax.legend(fontsize=8)
-        ax.set_title(f"{col.name} ({role})")
+        ax.set_title(f"{col.name} ({role}{', share of sequences' if role == 'attribute' else ''})")
     return fig
 
 
-def _bars(ax, real: pd.Series, synthetic: pd.Series, top: int = 15):
+def _bars(ax, real: pd.Series, synthetic: pd.Series, col=None, top: int = 15):
+    """Side-by-side shares of the ``top`` most common categories, in their natural order."""
     p = real.astype(object).fillna("(missing)").astype(str).value_counts(normalize=True)
     q = synthetic.astype(object).fillna("(missing)").astype(str).value_counts(normalize=True)
-    cats = list(pd.concat([p, q], axis=1).fillna(0).max(axis=1).sort_values(ascending=False)
-                .index[:top])
+    common = pd.concat([p, q], axis=1).fillna(0).max(axis=1).sort_values(ascending=False)
+    cats = category_order(col, common.index[:top])
     x = np.arange(len(cats))
     ax.bar(x - 0.2, [p.get(c, 0) for c in cats], 0.4, color=REAL, label="real")
     ax.bar(x + 0.2, [q.get(c, 0) for c in cats], 0.4, color=SYN, label="synthetic")
-    ax.set_xticks(x, cats, rotation=45, ha="right", fontsize=7)
+    rotate = max((len(c) for c in cats), default=0) > 3
+    ax.set_xticks(x, [_short(c) for c in cats], rotation=45 if rotate else 0,
+                  ha="right" if rotate else "center", rotation_mode="anchor", fontsize=8)
+    if len(common) > top:
+        ax.set_xlabel(f"the {top} most common of {len(common)} categories")
     ax.set_ylabel("share")
     ax.legend(fontsize=8)
 
@@ -89,7 +138,7 @@ def plot_attributes(real, synthetic, spec) -> Figure:
     r, s = prepare(real, spec).first_rows, prepare(synthetic, spec).first_rows
     fig, axes = _grid(len(attrs))
     for ax, col in zip(axes, attrs, strict=False):
-        _bars(ax, r[col.name], s[col.name])
+        _bars(ax, r[col.name], s[col.name], col)
         ax.set_title(f"{col.name} (share of sequences)")
     if not attrs:
         axes[0].text(0.5, 0.5, "no discrete attributes", ha="center", va="center")
@@ -145,12 +194,14 @@ def plot_history(history) -> Figure:
     other = [k for k in logs if all(k not in names for _, names in groups)]
     if other:
         groups.append(("other", other))
+    groups = [(title, [k for k in keys if k in logs]) for title, keys in groups]
+    groups = [(title, keys) for title, keys in groups if keys] or [("no losses logged", [])]
     fig, axes = _grid(len(groups), ncols=len(groups), size=(5.5, 3))
     for ax, (title, keys) in zip(axes, groups, strict=False):
         for key in keys:
-            if key in logs:
-                ax.plot(np.arange(1, len(logs[key]) + 1), logs[key], label=key, lw=1)
+            ax.plot(np.arange(1, len(logs[key]) + 1), logs[key], label=key, lw=1)
         ax.set_title(title)
         ax.set_xlabel("epoch")
-        ax.legend(fontsize=8)
+        if keys:
+            ax.legend(fontsize=8)
     return fig

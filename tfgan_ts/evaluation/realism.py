@@ -61,18 +61,25 @@ def _codes(labels: np.ndarray, col) -> np.ndarray:
 
 
 def detection_accuracy(real, synthetic, spec, folds: int = 5, seed: int = 0,
-                       max_per_class: int = 2000) -> dict:
+                       max_per_class: int = 2000, max_bins: int = 255) -> dict:
     """Held-out accuracy of a gradient-boosting classifier (scikit-learn's
     ``HistGradientBoostingClassifier``) telling real from synthetic sequences by their values
     and first differences on one scale for all sequences, ``folds``-fold stratified, classes
     balanced by subsampling the larger one (seeded). 0.5 = cannot tell them apart; 1 = always
-    can. A judge of another family than the GAN's critics and the GRU score.
+    can. A judge of another family than the GAN's critics and the GRU score. ``max_bins``
+    (2–255) is the classifier's number of value bins per input: the report uses 32 and 3
+    folds, about 5× faster on traffic weeks for the same reading (0.995 vs 0.997 on a
+    synthetic set, 0.53 vs 0.52 on real held-out weeks).
 
     Returns ``accuracy`` (mean over folds), ``std``, ``accuracies``, ``n_per_class``."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
 
     folds = check_int("folds", folds, 2)
+    max_bins = check_int("max_bins", max_bins, 2)
+    if max_bins > 255:
+        raise ValueError(f"max_bins must be at most 255, got {max_bins}")
     real, synthetic = prepare(real, spec), prepare(synthetic, spec)
     n_steps = _common_steps(real, synthetic)
     scale = {}
@@ -93,11 +100,15 @@ def detection_accuracy(real, synthetic, spec, folds: int = 5, seed: int = 0,
     y = np.r_[np.ones(n), np.zeros(n)]
     accs = []
     split = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    for k, (train, test) in enumerate(split.split(x, y)):
-        clf = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1,
-                                             early_stopping=False, random_state=seed + k)
-        clf.fit(x[train], y[train])
-        accs.append(float((clf.predict(x[test]) == y[test]).mean()))
+    # One OpenMP thread, for these fits only: beside TensorFlow's thread pools (as in the CLI)
+    # OpenMP's spinning threads made the same 3 fits take 115 s instead of 5 s here.
+    with threadpool_limits(1, user_api="openmp"):
+        for k, (train, test) in enumerate(split.split(x, y)):
+            clf = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1,
+                                                 max_bins=max_bins, early_stopping=False,
+                                                 random_state=seed + k)
+            clf.fit(x[train], y[train])
+            accs.append(float((clf.predict(x[test]) == y[test]).mean()))
     return {"accuracy": float(np.mean(accs)), "std": float(np.std(accs)),
             "accuracies": accs, "n_per_class": n}
 
@@ -119,9 +130,10 @@ def roughness(real, synthetic, spec) -> pd.DataFrame:
         xr, xs = real.matrix(name, n_steps), synthetic.matrix(name, n_steps)
         d1r, d1s = _abs_diff(xr, 1), _abs_diff(xs, 1)
         d2r, d2s = _abs_diff(xr, 2), _abs_diff(xs, 2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_pos = np.nanmean(d1s, axis=0) / np.nanmean(d1r, axis=0)
-        enough = (np.sum(~np.isnan(d1r), axis=0) >= 10) & (np.sum(~np.isnan(d1s), axis=0) >= 10)
+        counts = [np.sum(~np.isnan(d), axis=0) for d in (d1s, d1r)]
+        with np.errstate(invalid="ignore", divide="ignore"):  # steps no sequence reaches
+            per_pos = (np.nansum(d1s, axis=0) / counts[0]) / (np.nansum(d1r, axis=0) / counts[1])
+        enough = (counts[0] >= 10) & (counts[1] >= 10)
         per_pos = np.where(enough & (per_pos > 0), per_pos, np.nan)
         worst = np.fmax(per_pos, 1 / per_pos)
         pos = int(np.nanargmax(worst)) + 1 if np.isfinite(worst).any() else -1
@@ -166,3 +178,26 @@ def marginal_checks(real, synthetic, spec, seed: int = 0) -> pd.DataFrame:
             rows.append({"column": col.name, "measure": "total variation", "value": tv,
                          "noise_floor": floor})
     return pd.DataFrame(rows, columns=["column", "measure", "value", "noise_floor"])
+
+
+def spread_ratios(real, synthetic, spec) -> pd.DataFrame:
+    """Per continuous feature, how much sequences vary, synthetic over real (1 = as much):
+    ``between``, the standard deviation of the per-sequence means (do synthetic sequences
+    differ from each other as real ones do, e.g. cold and warm weeks?), and ``within``, the
+    mean per-sequence standard deviation (does each sequence move as much as a real one?).
+    A generator that collapses to one typical level scores ``between`` near 0."""
+    real, synthetic = prepare(real, spec), prepare(synthetic, spec)
+    n_steps = _common_steps(real, synthetic)
+    rows = []
+    for name in _continuous(spec):
+        stats = []
+        for p in (real, synthetic):
+            x = p.matrix(name, n_steps)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means = np.nanmean(x, axis=1)
+                stats.append((np.nanstd(means), np.nanmean(np.nanstd(x, axis=1))))
+        (rb, rw), (sb, sw) = stats
+        rows.append({"column": name,
+                     "between": float(sb / rb) if rb > 0 else float("nan"),
+                     "within": float(sw / rw) if rw > 0 else float("nan")})
+    return pd.DataFrame(rows, columns=["column", "between", "within"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import html
 import json
 import math
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import progress
 from . import report_sections as sections
 from .prepared import PreparedFrame, prepare
+from .verdict import judge, rules
 
 SECTIONS = {
     "fidelity": "Fidelity: are the values distributed as in the real data?",
@@ -30,19 +33,43 @@ SECTIONS = {
 @dataclass
 class Report:
     """Evaluation results. ``metrics`` rows: section, measure, column, value, reading (how to
-    read the number); ``figures``: PNG bytes by title; ``notes``: what was skipped and why."""
+    read the number); ``figures``: PNG bytes by title; ``captions``: a sentence under a
+    figure; ``notes``: what was skipped and why."""
 
     metrics: list[dict] = field(default_factory=list)
     figures: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    captions: dict[str, str] = field(default_factory=dict)
 
-    def add(self, section: str, measure: str, value, column: str = "", reading: str = ""):
-        """Append one row; numpy scalars become Python numbers (for JSON)."""
+    def add(self, section: str, measure: str, value, column: str = "", reading: str = "",
+            score: float | None = None):
+        """Append one row; numpy scalars become Python numbers (for JSON). ``score``: the
+        number the verdict grades when ``value`` is text (e.g. "0.61 ± 0.02")."""
         if isinstance(value, (np.floating, np.integer)):
             value = value.item()
-        self.metrics.append({"section": section, "measure": measure, "column": column,
-                             "value": value, "reading": reading})
+        row = {"section": section, "measure": measure, "column": column, "value": value,
+               "reading": reading}
+        if score is not None:
+            row["score"] = float(score)
+        self.metrics.append(row)
+
+    @property
+    def verdict(self) -> dict:
+        """good / fair / poor per section and overall, with the worst findings first
+        (:func:`tfgan_ts.evaluation.verdict.judge`; thresholds in ``verdict.CHECKS``)."""
+        return judge(self.metrics)
+
+    def verdict_lines(self) -> list[str]:
+        """The verdict as console lines: overall, one per section, then what to look at."""
+        v = self.verdict
+        lines = [f"verdict: {v['overall'].upper()} overall (the worst section's grade)"]
+        lines += [f"  {name:<9} {s['grade']:<5} {s['text']}".rstrip()
+                  for name, s in v["sections"].items()]
+        if v["findings"]:
+            lines.append("  worst findings:")
+            lines += [f"    - {f['grade']}: {f['text']}" for f in v["findings"][:5]]
+        return lines
 
     def summary(self) -> pd.DataFrame:
         """The headline numbers, one row each."""
@@ -56,7 +83,7 @@ class Report:
             if isinstance(v, float) and not math.isfinite(v):
                 return None
             return v
-        payload = {"meta": self.meta, "notes": self.notes,
+        payload = {"meta": self.meta, "verdict": self.verdict, "notes": self.notes,
                    "metrics": [{k: clean(v) for k, v in m.items()} for m in self.metrics]}
         text = json.dumps(payload, indent=2, default=str)
         if path is not None:
@@ -74,10 +101,13 @@ class Report:
             "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}"
             "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}"
             "img{max-width:100%;border:1px solid #eee;margin:.5em 0}.note{color:#555}"
-            "h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}</style>",
+            "h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}"
+            ".good{color:#1a7f37}.fair{color:#9a6700}.poor{color:#cf222e}"
+            ".verdict{border:2px solid #ccc;padding:.5em 1em;border-radius:6px}</style>",
             "</head><body>",
             f"<h1>{html.escape(self.meta.get('title', 'tfgan_ts evaluation report'))}</h1>",
         ]
+        out += self._verdict_html()
         facts = [f"{k}: {v}" for k, v in self.meta.items() if k != "title"]
         out.append("<p>" + "<br>".join(html.escape(str(f)) for f in facts) + "</p>")
         if self.notes:
@@ -106,12 +136,38 @@ class Report:
                 data = base64.b64encode(png).decode("ascii")
                 out.append(f"<h3>{html.escape(caption)}</h3>"
                            f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'>")
-        out.append("</body></html>")
+                if name in self.captions:
+                    out.append(f"<p class='note'>{html.escape(self.captions[name])}</p>")
+        out.append("<h2 id='how-we-judge'>How we judge</h2><p>Each check below grades one "
+                   "number of this report; a section takes its worst check's grade and the "
+                   "overall verdict is the worst section's. Thresholds are set so that real "
+                   "data held out from training grades good and time-shuffled or constant "
+                   "data poor; they are judgement, not statistics.</p><ul>")
+        out += [f"<li>{html.escape(sec)}: {html.escape(rule)}</li>" for sec, rule in rules()]
+        out.append("</ul></body></html>")
         text = "\n".join(out)
         if path is not None:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
         return text
+
+
+    def _verdict_html(self) -> list[str]:
+        v = self.verdict
+        out = [f"<div class='verdict'><h2>Verdict: <span class='{v['overall']}'>"
+               f"{html.escape(v['overall'])}</span> overall</h2><table>"]
+        for name, sec in v["sections"].items():
+            out.append(f"<tr><th>{html.escape(name)}</th><td class='{sec['grade']}'>"
+                       f"{html.escape(sec['grade'])}</td><td>{html.escape(sec['text'])}</td></tr>")
+        out.append("</table>")
+        if v["findings"]:
+            out.append("<p>Worst findings first:</p><ul>")
+            out += [f"<li><span class='{f['grade']}'>{f['grade']}</span>: "
+                    f"{html.escape(f['text'])}</li>" for f in v["findings"][:8]]
+            out.append("</ul>")
+        out.append("<p class='note'>Grades come from fixed thresholds on the numbers below "
+                   "(<a href='#how-we-judge'>how we judge</a>).</p></div>")
+        return out
 
 
 def _fmt(value) -> str:
@@ -126,8 +182,8 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
            history=None, privacy=None, holdout: pd.DataFrame | PreparedFrame | None = None,
            discriminative: bool = True, utility: bool = True, figures: bool = True,
            seed: int = 0, max_lag: int | None = None, title: str = "tfgan_ts evaluation report",
-           discriminative_kwargs: dict | None = None, utility_kwargs: dict | None = None
-           ) -> Report:
+           discriminative_kwargs: dict | None = None, utility_kwargs: dict | None = None,
+           verbose: int | bool = 0) -> Report:
     """Compare ``synthetic`` with ``real`` (long-format frames sharing ``spec``).
 
     Each frame is read once (a :class:`~tfgan_ts.evaluation.PreparedFrame`: its order,
@@ -147,14 +203,23 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
         seed: seeds the classifier, forecaster, the privacy baseline and sampling.
         max_lag: ACF lags (default: max_length − 1, at most 168).
         discriminative_kwargs, utility_kwargs: settings passed on to
-            :func:`~tfgan_ts.evaluation.discriminative_score` (default ``repeats=3``) and
-            :func:`~tfgan_ts.evaluation.forecast_utility` (default ``epochs=10``,
-            ``batch_size=256``; plus ``target``, ``window`` and ``max_sequences=300``).
+            :func:`~tfgan_ts.evaluation.discriminative_score` (default ``repeats=1``: one split,
+            to keep the report quick) and
+            :func:`~tfgan_ts.evaluation.forecast_utility` (default ``epochs=3``,
+            ``batch_size=64``, ``learning_rate=5e-3``; plus ``target``, ``window`` and
+            ``max_sequences=100``).
+        verbose: 1 prints each step as it starts and its seconds when done (the CLI does);
+            0 (default) prints nothing.
     """
     if not spec.fitted_:
         spec.fit(real.frame if isinstance(real, PreparedFrame) else real)
-    real, synthetic = prepare(real, spec), prepare(synthetic, spec)
-    holdout = prepare(holdout, spec) if holdout is not None else None
+    step = functools.partial(progress.step, verbose=verbose, prefix="report: ")
+    with step("reading the frames"):
+        real, synthetic = prepare(real, spec), prepare(synthetic, spec)
+        holdout = prepare(holdout, spec) if holdout is not None else None
+        for p in (real, synthetic, holdout):
+            if p is not None:
+                p.order  # noqa: B018  (sorts once, here, so the time is counted here)
     rep = Report(meta={
         "title": title,
         "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -164,19 +229,26 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
         else "none given",
         "max length": spec.max_length_,
     })
-    sections.fidelity(rep, real, synthetic, spec)
-    sections.temporal(rep, real, synthetic, spec, max_lag)
-    sections.realism(rep, real, synthetic, spec, seed, detector=discriminative)
+    with step("fidelity"):
+        sections.fidelity(rep, real, synthetic, spec)
+    with step("temporal structure"):
+        sections.temporal(rep, real, synthetic, spec, max_lag)
+    with step("realism" + (" (with a gradient-boosting detector)" if discriminative else "")):
+        sections.realism(rep, real, synthetic, spec, seed, detector=discriminative)
     if discriminative:
-        sections.discriminative(rep, real, synthetic, spec, seed, discriminative_kwargs or {})
+        with step("discriminative score (GRU classifiers)"):
+            sections.discriminative(rep, real, synthetic, spec, seed,
+                                    discriminative_kwargs or {})
     else:
         rep.notes.append("Discriminative score skipped (discriminative=False).")
     if utility and holdout is not None:
-        sections.utility(rep, (real, synthetic, holdout), spec, seed, utility_kwargs or {})
+        with step("utility (LSTM forecasters on real and on synthetic data)"):
+            sections.utility(rep, (real, synthetic, holdout), spec, seed, utility_kwargs or {})
     elif utility:
         rep.notes.append("Utility not measured: it needs holdout= (real sequences not used to "
                          "train the generator) to test forecasters on.")
-    sections.privacy(rep, real, synthetic, holdout, spec, privacy, seed)
+    with step("privacy"):
+        sections.privacy(rep, real, synthetic, holdout, spec, privacy, seed)
     if history is not None:
         logs = getattr(history, "history", history)
         for key in ("d_loss", "g_loss", "wasserstein"):
@@ -184,5 +256,6 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
                 rep.add("training", f"final {key}", float(logs[key][-1]),
                         reading="last epoch's mean over batches")
     if figures:
-        sections.figures(rep, real, synthetic, spec, history, max_lag, seed)
+        with step("figures"):
+            sections.figures(rep, real, synthetic, spec, history, max_lag, seed)
     return rep
