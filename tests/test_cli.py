@@ -85,7 +85,9 @@ def test_synthesize_on_the_bundled_data_then_generate(tmp_path):
     assert len(syn) == 20 * 168
     assert list(syn.columns) == ["window", "hour", "weekday", "month", "holiday",
                                  "traffic_volume", "temp"]
+    assert re.search(r"^verdict: (GOOD|FAIR|POOR) overall", run_.stdout, re.M)
     page = (tmp_path / "report.html").read_text()
+    assert page.index("Verdict:") < page.index("<h2>Fidelity")
     assert "membership-inference attack AUC" in page
     assert "data:image/png;base64," in page
     spec = tg.SequenceSpec.from_json((tmp_path / "spec.json").read_text())
@@ -115,17 +117,59 @@ def test_synthesize_on_user_data(tmp_path, capsys):
     out = tmp_path / "syn.csv"
     code = main(["synthesize", "--data", str(data), "--example-id", "user", "--time", "day",
                  "--attributes", "group", "--features", "spend,kind", "--discrete",
-                 "group,kind", "--epochs", "1", "--out", str(out), "--quiet", "--holdout", "0",
+                 "group,kind", "--epochs", "1", "--out", str(out), "--holdout", "0",
                  "--fast-report"])
     assert code == 0
-    printed = capsys.readouterr().out
+    printed, err = capsys.readouterr()
     assert "12 sequences" in printed
     assert "sequence length: Wasserstein distance" in printed
+    # the batch size is explained once, in the command's words, not as a Python warning
+    assert "note: --batch-size 100 is larger than the 12 training sequences" in printed
+    assert "UserWarning" not in err and "batch_size=" not in err
+    # every phase says when it starts and how long it took; the verdict closes the output
+    for phase in ("starting TensorFlow ...", "generating 12 sequences ...",
+                  "report: fidelity ...", "report: privacy ...", "report: figures ..."):
+        assert re.search(re.escape(phase) + r" \d+\.\d s", printed), phase
+    assert re.search(r"^verdict: (GOOD|FAIR|POOR) overall", printed, re.M)
+    assert printed.rstrip().splitlines()[-1].startswith("  how we judge:")
     syn = pd.read_csv(out, parse_dates=["day"])
     assert set(syn.columns) == {"user", "day", "group", "spend", "kind"}
     assert syn["kind"].isin(list("xyz")).all()
     assert syn["user"].nunique() == 12
     assert (tmp_path / "report.html").exists()
+
+
+def test_no_report_trains_on_every_sequence(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"id": np.repeat(np.arange(10), 4), "t": np.tile(np.arange(4), 10),
+                  "x": np.arange(40.0)}).to_csv(data, index=False)
+    assert main(["synthesize", "--data", str(data), "--example-id", "id", "--time", "t",
+                 "--features", "x", "--epochs", "1", "--batch-size", "5", "--no-report",
+                 "--quiet", "--out", str(tmp_path / "s.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "training on 10 (all of them)" in printed
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_messages_name_the_file_and_the_bad_value(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["synthesize", "--data", str(empty), "--example-id", "id",
+                 "--features", "x"]) == 2
+    assert "data file '" + str(empty) + "' is empty" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "t": [0, 1, 2] * 2,
+                  "temp": [288.28, 289.1, "warm", 290.0, 291.0, 292.0]}).to_csv(bad, index=False)
+    assert main(["synthesize", "--data", str(bad), "--example-id", "id", "--time", "t",
+                 "--features", "temp", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "'warm' (index 2) is not a number" in err and "288.28" not in err
+    not_a_model = tmp_path / "m.keras"
+    not_a_model.write_text("hello")
+    assert main(["generate", "--model", str(not_a_model), "-n", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert "is not a model saved by 'tfgan-ts synthesize --save' or model.save()" in err
 
 
 def test_synthesize_bad_arguments(tmp_path, capsys):

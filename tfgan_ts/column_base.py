@@ -77,10 +77,17 @@ def check_numeric(values: pd.Series, name: str) -> None:
     """ValueError unless ``values`` is a numeric (not bool) column."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        example = values.iloc[0] if len(values) else None
+        try:
+            text = pd.to_numeric(values, errors="coerce").isna() & values.notna()
+        except (TypeError, ValueError):  # e.g. booleans or categories: no value is a number
+            text = values.notna()
+        bad = values[text] if not pd.api.types.is_bool_dtype(dtype) else values
+        example = bad.iloc[0] if len(bad) else (values.iloc[0] if len(values) else None)
+        where = f" (index {bad.index[0]!r})" if len(bad) else ""
         raise ValueError(
-            f"column {name!r} is declared continuous but has dtype {dtype} (e.g. {example!r}); "
-            "convert it with pd.to_numeric or declare it Discrete"
+            f"column {name!r} is declared continuous but has dtype {dtype}: {example!r}{where} "
+            f"is not a number ({len(bad)} such value(s)); fix or drop those rows, convert the "
+            "column with pd.to_numeric, or declare it Discrete"
         )
 
 

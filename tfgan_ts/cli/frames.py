@@ -34,7 +34,13 @@ def read_frame(path: str) -> pd.DataFrame:
                          "file")
     import pandas as pd
 
-    return pd.read_parquet(p) if suffixes.endswith(_PARQUET) else pd.read_csv(p)
+    if suffixes.endswith(_PARQUET):
+        return pd.read_parquet(p)
+    try:
+        return pd.read_csv(p)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"data file {path!r} is empty: it needs a header row of column names "
+                         "and one row per step") from None
 
 
 def write_frame(df: pd.DataFrame, path: str) -> None:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..progress import step
 from .flags import declarations, split_list
 from .frames import coerce_to_spec, parse_dates, read_frame, write_frame
 from .privacy import add_dp_flags, dp_from_args, dp_note, dp_requested, schema_error
@@ -101,12 +102,19 @@ def _print_table(summary: pd.DataFrame) -> None:
             index=False, max_colwidth=60))
 
 
+def _print_verdict(rep) -> None:
+    print()
+    print("\n".join(rep.verdict_lines()))
+    print("  how we judge: the thresholds are listed at the end of report.html and in the "
+          "README (\"How the verdict is reached\")")
+
+
 def _cmd_synthesize(args: argparse.Namespace) -> int:
     dp_on = dp_requested(args)
     df, spec = spec_from_args(args, public_schema=dp_on)
     source = args.data or ("bundled traffic counter-days (non-overlapping 24-hour windows)"
                            if dp_on else "bundled traffic_weeks()")
-    if not 0 <= args.holdout < 1:
+    if args.holdout is not None and not 0 <= args.holdout < 1:
         raise ValueError(f"--holdout must be a share in [0, 1), got {args.holdout}")
     spec.fit(df)
     dp = dp_from_args(args)
@@ -118,12 +126,18 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
         leaks = ledger.schema_leaks(spec)
         if leaks and not dp.allow_data_derived_schema:
             raise schema_error(leaks, spec.time)
-    start_tensorflow(args)
+    with step("starting TensorFlow", not args.quiet):
+        start_tensorflow(args)
     import keras
 
     from ..evaluation import report, train_test_split_sequences
     from ..models import DoppelGANger
 
+    if args.holdout is None:
+        args.holdout = 0.0 if args.no_report else 0.2
+    elif args.no_report and args.holdout > 0:
+        print(f"note: --holdout {args.holdout:g} keeps sequences out of training for the "
+              "report, which --no-report skips; they are held out as asked")
     if args.holdout > 0:
         train, holdout = train_test_split_sequences(df, spec, test_size=args.holdout,
                                                     seed=args.seed)
@@ -134,8 +148,9 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     n_train = len(spec.sequence_order(train).lengths)
     print(f"data: {source}: {spec.n_examples_} sequences, up to {spec.max_length_} steps, "
           f"{spec.attribute_dim} attribute / {spec.feature_dim} feature dims; training on "
-          f"{n_train}, {spec.n_examples_ - n_train} held out for the report; "
-          f"sample_len={sample_len}, epochs={args.epochs}")
+          f"{n_train}" + (f", {spec.n_examples_ - n_train} held out for the report; "
+                          if holdout is not None else " (all of them); ")
+          + f"sample_len={sample_len}, epochs={args.epochs}")
     if ledger is not None and dp.mechanism == "embedding":
         noise = (f"sigma = {dp.noise_multiplier:g}" if dp.noise_multiplier is not None else
                  f"calibrated to epsilon <= {dp.target_epsilon:g}")
@@ -162,12 +177,17 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
               f"{plan['discriminator_steps']} discriminator steps"
               + (f"; NOT covered (fitted from the data): {', '.join(leaks)}" if leaks else
                  "; schema declared"))
+    batch_size = args.batch_size
+    if batch_size > n_train and ledger is None:
+        print(f"note: --batch-size {batch_size} is larger than the {n_train} training "
+              f"sequences, so each epoch is one batch of {n_train}")
+        batch_size = n_train
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)  # the program seeds its own process
     model = DoppelGANger(spec, sample_len=sample_len, seed=args.seed, dp=dp)
     model.compile()
     start = time.perf_counter()
-    history = model.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=0,
+    history = model.fit(train, epochs=args.epochs, batch_size=batch_size, verbose=0,
                         callbacks=[] if args.quiet else [epoch_progress(args.epochs)])
     print(f"trained in {time.perf_counter() - start:.0f} s")
     privacy = None
@@ -179,8 +199,10 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
               f"unit: {privacy['unit']}; public, not covered: "
               f"{privacy['public, NOT covered']}; schema {privacy.get('schema')}")
     n = args.n or n_train
-    synthetic = model.generate(n, seed=args.seed)
-    write_frame(synthetic, args.out)
+    with step(f"generating {n} sequences", not args.quiet):
+        synthetic = model.generate(n, seed=args.seed)
+    with step(f"writing {args.out}", not args.quiet):
+        write_frame(synthetic, args.out)
     print(f"wrote {len(synthetic)} rows ({n} sequences) to {args.out}")
     folder = Path(args.out).resolve().parent
     (folder / "spec.json").write_text(model.spec.to_json())
@@ -193,13 +215,15 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     rep = report(train, synthetic, model.spec, history=history, holdout=holdout,
                  privacy=privacy, seed=args.seed or 0, title=f"DoppelGANger on {source}",
-                 discriminative=not args.fast_report, utility=not args.fast_report)
+                 discriminative=not args.fast_report, utility=not args.fast_report,
+                 verbose=not args.quiet)
     rep.to_html(folder / "report.html")
     rep.to_json(folder / "report.json")
     print(f"evaluated in {time.perf_counter() - start:.0f} s; wrote {folder / 'report.html'}, "
           f"report.json and spec.json")
     _print_table(rep.summary())
     dp_note(dp)
+    _print_verdict(rep)
     return 0
 
 
@@ -221,12 +245,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     rep = report(frames[0], frames[1], spec, holdout=frames[2], seed=args.seed,
                  discriminative=not args.fast, utility=not args.fast,
-                 title=f"{args.synthetic} vs {args.real}")
+                 title=f"{args.synthetic} vs {args.real}", verbose=True)
     rep.to_html(args.out)
     if args.json:
         rep.to_json(args.json)
     print(f"wrote {args.out}")
     _print_table(rep.summary())
+    _print_verdict(rep)
     return 0
 
 
@@ -240,14 +265,21 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if attributes is None and (n is None or n <= 0):
         raise ValueError("-n must be a positive number of sequences (or give --attributes)")
     start_tensorflow(args)
+    import zipfile
+
     import keras
 
     from .. import models  # noqa: F401  (registers the model classes for loading)
 
     try:
         model = keras.models.load_model(args.model)
-    except (OSError, FileNotFoundError) as err:
-        raise ValueError(f"cannot load --model {args.model!r}: {err}") from None
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as err:
+        raise ValueError(f"cannot load --model {args.model!r}: it is not a model saved by "
+                         "'tfgan-ts synthesize --save' or model.save() (a .keras file is a zip "
+                         f"archive; Keras said: {str(err).splitlines()[0][:200]})") from None
+    if not hasattr(model, "generate"):
+        raise ValueError(f"--model {args.model!r} is a Keras model of type "
+                         f"{type(model).__name__}, not a tfgan_ts generator (DoppelGANger)")
     synthetic = model.generate(n, attributes=attributes, seed=args.seed, format=args.format)
     write_frame(synthetic, args.out)
     print(f"wrote {len(synthetic)} rows to {args.out}")
@@ -278,12 +310,14 @@ def add_synthesize(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     p.add_argument("--save", help="save the trained model to this .keras file")
     p.add_argument("--seed", type=int, default=0, help="seed for training and generation "
                    "(default 0)")
-    p.add_argument("--holdout", type=float, default=0.2, help="share of sequences kept out "
-                   "of training, for the report's utility and privacy measures (default 0.2)")
+    p.add_argument("--holdout", type=float, help="share of sequences kept out of training, "
+                   "for the report's utility and privacy measures (default 0.2; 0 with "
+                   "--no-report, which then trains on every sequence)")
     p.add_argument("--no-report", action="store_true", help="skip the evaluation report")
     p.add_argument("--fast-report", action="store_true", help="report without the "
                    "discriminative score and the forecasting utility (the slow parts)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress output (the epoch bar "
+                   "and the timed steps)")
     g = p.add_argument_group(
         "public schema", "declare what would otherwise be fitted from --data (needed for a "
         "differential-privacy guarantee that covers the schema; valid without DP too)")
