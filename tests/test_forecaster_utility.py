@@ -184,7 +184,7 @@ def test_get_params_clone_and_set_params():
     assert params == {
         "window": 6, "horizon": 3, "target": 0, "units": 4, "layers": 1, "epochs": 50,
         "batch_size": 64, "learning_rate": 1e-3, "patience": None, "validation_split": 0.1,
-        "seed": 7, "verbose": 0,
+        "seed": 7, "verbose": "auto",
     }
     g = clone(f)
     assert g is not f

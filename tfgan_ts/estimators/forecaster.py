@@ -66,7 +66,8 @@ class LSTMForecaster(BaseEstimator):
             global generators (as scikit-learn's ``random_state``). Same seed and data → the
             same model on one machine. None draws a seed from Python's global ``random``, as
             Keras does for unseeded layers.
-        verbose: Keras verbosity for ``fit``.
+        verbose: Keras' convention for ``fit``: ``"auto"`` (default) and 1 draw a progress bar
+            per epoch, 2 prints one line per epoch, 0 is silent.
 
     Attributes:
         model_: the trained ``keras.Model`` (input ``[m, window, F]`` scaled, output
@@ -92,7 +93,7 @@ class LSTMForecaster(BaseEstimator):
         patience: int | None = 5,
         validation_split: float = 0.1,
         seed: int | None = None,
-        verbose: int | str = 0,
+        verbose: int | str = "auto",
     ) -> None:
         self.window = window
         self.horizon = horizon

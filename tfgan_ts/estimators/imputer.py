@@ -77,9 +77,10 @@ class GANImputer(TransformerMixin, BaseEstimator):
             the held-out entries, each from its own sub-seed and without touching Python's,
             NumPy's or TensorFlow's global generators; the same seed and data give the same
             fills. None draws a seed from Python's global ``random``, as Keras does.
-        verbose: Keras progress output while training (0 silent, 1 a progress bar per block
-            of ``validation_every`` steps, 2 one line per block), with the held-out RMSE of
-            each block as ``val_rmse`` and one line naming the generator being trained.
+        verbose: Keras' convention: ``"auto"`` (default) and 1 draw a progress bar per block
+            of ``validation_every`` steps, 2 prints one line per block, 0 is silent; with the
+            held-out RMSE of each block as ``val_rmse`` and one line naming the generator
+            being trained.
 
     Attributes:
         generator_: the kind kept (set by ``fit``, as all below); model_: its
@@ -101,7 +102,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
                  hint_rate: float = 0.9, alpha: float = 1000.0, units: int | None = None,
                  validation_fraction: float = 0.1, max_seconds: float | None = None,
                  time: str | None = None, seed: int | None = None,
-                 verbose: int | str = 0) -> None:
+                 verbose: int | str = "auto") -> None:
         self.generator = generator
         self.window = window
         self.max_steps = max_steps
