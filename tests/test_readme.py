@@ -17,3 +17,11 @@ def test_ci_runs_the_readme_test_command_verbatim():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert tests in ci
     assert "ruff check ." in ci
+
+
+def test_readme_lists_every_verdict_threshold():
+    from tfgan_ts.evaluation.verdict import rules
+
+    readme = (ROOT / "README.md").read_text()
+    for section, rule in rules():
+        assert f"| {section} | {rule} |" in readme, rule

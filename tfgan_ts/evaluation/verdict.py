@@ -60,7 +60,8 @@ CHECKS = (
           "gradient-boosting classifier's accuracy telling synthetic from real: good ≤ 0.65, "
           "fair ≤ 0.85 (0.5 = cannot tell)"),
     Check("realism", "discriminative", "discriminative score |accuracy − 0.5|", "low", 0.10,
-          0.25, "GRU classifier's |accuracy − 0.5|: good ≤ 0.10, fair ≤ 0.25"),
+          0.25, "GRU classifier's accuracy minus 0.5, as a distance: good ≤ 0.10, fair ≤ "
+          "0.25"),
     Check("utility", "utility", "MAE ratio synthetic / real", "low", 1.15, 1.50,
           "forecast error when trained on synthetic / on real data, tested on held-out real "
           "data: good ≤ 1.15, fair ≤ 1.5"),
