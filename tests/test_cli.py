@@ -125,7 +125,8 @@ def test_synthesize_on_user_data(tmp_path, capsys):
     assert "sequence length: Wasserstein distance" in printed
     # the batch size is explained once, in the command's words, not as a Python warning
     assert "note: --batch-size 100 is larger than the 12 training sequences" in printed
-    assert "UserWarning" not in err and "batch_size=" not in err
+    assert "UserWarning" not in err
+    assert "batch_size=" not in err
     # every phase says when it starts and how long it took; the verdict closes the output
     for phase in ("starting TensorFlow ...", "generating 12 sequences ...",
                   "report: fidelity ...", "report: privacy ...", "report: figures ..."):
@@ -163,12 +164,14 @@ def test_messages_name_the_file_and_the_bad_value(tmp_path, capsys):
     assert main(["synthesize", "--data", str(bad), "--example-id", "id", "--time", "t",
                  "--features", "temp", "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert "'warm' (index 2) is not a number" in err and "288.28" not in err
+    assert "'warm' (index 2) is not a number" in err
+    assert "288.28" not in err
     not_a_model = tmp_path / "m.keras"
     not_a_model.write_text("hello")
     assert main(["generate", "--model", str(not_a_model), "-n", "2"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert err.count("\n") == 1
+    assert err.startswith("error: ")
     assert "is not a model saved by 'tfgan-ts synthesize --save' or model.save()" in err
 
 

@@ -96,7 +96,8 @@ def test_verdict_comes_first_in_html_json_and_console(weeks):
     rep = quick_report(spec, train, holdout, holdout)
     page = rep.to_html()
     assert page.index("Verdict:") < page.index("<h2>Fidelity")
-    assert "How we judge" in page and "good ≥ 0.90, fair ≥ 0.75" in page
+    assert "How we judge" in page
+    assert "good ≥ 0.90, fair ≥ 0.75" in page
     assert '"verdict"' in rep.to_json()
     lines = rep.verdict_lines()
     assert lines[0] == "verdict: GOOD overall (the worst section's grade)"
