@@ -107,6 +107,13 @@ def margin(check: Check, value: float) -> float:
     return (check.good - value) / gap
 
 
+def _compared(ratio: float, grade_: str, same: str, less: str, more: str) -> str:
+    """``same`` when good, else ``less``/``more`` by the ratio's side of 1, "far" when poor."""
+    if grade_ == "good":
+        return same
+    return ("far " if grade_ == "poor" else "") + (less if ratio < 1 else more)
+
+
 def describe(check: Check, v: float, col: str, g: str) -> str:
     """The sentence of one graded row."""
     m = check.measure
@@ -114,13 +121,11 @@ def describe(check: Check, v: float, col: str, g: str) -> str:
         how = {"good": "like", "fair": "somewhat unlike", "poor": "unlike"}[g]
         return f"{col}: values distributed {how} the real ones (overlap {v:.2f}, 1 = same)"
     if m.startswith("spread of sequence means"):
-        word = {"good": "as much as", "fair": "", "poor": "far "}[g]
-        word = word if g == "good" else word + ("less than" if v < 1 else "more than")
+        word = _compared(v, g, "as much as", "less than", "more than")
         return (f"{col}: synthetic sequences differ from each other {word} real ones do "
                 f"(spread of sequence means {v:.2f}× real)")
     if m.startswith("spread within"):
-        word = "as much as" if g == "good" else (("far " if g == "poor" else "")
-                                                + ("less than" if v < 1 else "more than"))
+        word = _compared(v, g, "as much as", "less than", "more than")
         return (f"{col}: each synthetic sequence varies {word} a real one "
                 f"({v:.2f}× the real spread within a sequence)")
     if m.startswith("autocorrelation score"):
@@ -128,10 +133,8 @@ def describe(check: Check, v: float, col: str, g: str) -> str:
         return f"{col}: the pattern over time {how} the real one (autocorrelation score " \
                f"{v:.2f}, 1 = same)"
     if m.startswith("mean |Δ| ratio"):
-        how = "as smooth as real ones" if g == "good" else (
-            ("far " if g == "poor" else "") + ("smoother" if v < 1 else "more jagged")
-            + " than real ones")
-        return f"{col}: synthetic sequences are {how} (step changes {v:.2f}× real)"
+        how = _compared(v, g, "as smooth as", "smoother than", "more jagged than")
+        return f"{col}: synthetic sequences are {how} real ones (step changes {v:.2f}× real)"
     if m.startswith("mean |Δ²| ratio"):
         return f"{col}: second differences (jaggedness) {v:.2f}× real"
     if m.startswith("worst per-position"):
