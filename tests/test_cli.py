@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,6 +106,15 @@ def test_synthesize_on_the_bundled_data_then_generate(tmp_path):
     assert got["month"].tolist() == [12, 6]
     assert got["holiday"].tolist() == [True, False]
     assert main(["generate", "--model", str(model), "-n", "0", "--out", str(gen)]) == 2
+    # a folder: a Parquet data set written a batch at a time, the rows of model.generate
+    folder = tmp_path / "weeks"
+    args = ["generate", "--model", str(model), "-n", "5", "--batch-size", "2", "--seed", "3",
+            "--out", str(folder), "--quiet"]
+    assert main(args) == 0
+    loaded = keras.models.load_model(model)
+    pd.testing.assert_frame_equal(pd.read_parquet(folder),
+                                  loaded.generate(5, seed=3, batch_size=2))
+    assert main(args) == 2  # the folder holds a data set now: refused, not mixed
 
 
 def test_synthesize_on_user_data(tmp_path, capsys):

@@ -247,13 +247,13 @@ def to_wide(ids: pd.Series, attributes: dict[str, pd.Series], values: pd.Series,
 
 
 def decode_ids(example_ids: np.ndarray | None, n: int, id_dtype: str,
-               example_id: str) -> pd.Series:
+               example_id: str, first: int = 0) -> pd.Series:
     """The ids of ``n`` decoded examples in the fitted id dtype: ``example_ids`` when known,
-    else 0..n-1 (as text for a text id column)."""
+    else first..first+n-1 (as text for a text id column)."""
     if example_ids is not None:
         values = np.asarray(example_ids, dtype=object)
     else:
-        values = np.arange(n)
+        values = np.arange(first, first + n)
         if not pd.api.types.is_numeric_dtype(pd.api.types.pandas_dtype(id_dtype)):
             values = values.astype(str)
     return restore_dtype(values, id_dtype, example_id)

@@ -207,13 +207,16 @@ class SequenceSpec(SequenceSpecState):
         return self.fit(df, format).transform(df, format)
 
     def inverse_transform(self, data: SequenceData, format: str | None = None,
-                          seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                          seed: int | np.random.Generator | None = None,
+                          first_id: int = 0) -> pd.DataFrame:
         """Decode a :class:`SequenceData` into a DataFrame in the fitted input's format.
 
         Args:
             data: encoded (or generated) sequences of this spec's layout.
             format: "long" or "wide" to choose the layout (default: the fitted input's).
             seed: drives the within-bin sampling of Binned columns.
+            first_id: the examples are numbered from here when ``data`` has no example ids
+                (generated data decoded in chunks).
         """
         self._require_fitted()
         fmt = format or self.input_format_
@@ -269,7 +272,7 @@ class SequenceSpec(SequenceSpecState):
                                                            ex, pos)
             row_values[total.of] = of.restore(amount)
 
-        ids = decode_ids(data.example_ids, n, self.id_dtype_, self.example_id)
+        ids = decode_ids(data.example_ids, n, self.id_dtype_, self.example_id, first_id)
         if fmt == "wide":
             if len(self.features) != 1:
                 raise ValueError("wide format holds a single feature; this spec has several")

@@ -270,10 +270,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         raise ValueError("--model must name a .keras file saved by tfgan-ts or model.save")
     if not Path(args.model).is_file():
         raise ValueError(f"cannot load --model {args.model!r}: no such file")
-    attributes = read_frame(args.attributes) if args.attributes else None
+    attributes = args.attributes
+    if attributes is not None and not Path(attributes).exists():
+        raise ValueError(f"--attributes {attributes!r} does not exist")
     n = None if attributes is not None else args.n
     if attributes is None and (n is None or n <= 0):
         raise ValueError("-n must be a positive number of sequences (or give --attributes)")
+    from ..frame_chunks import output_kind
+
+    output_kind(args.out)  # a bad output fails before TensorFlow starts
     start_tensorflow(args)
     import zipfile
 
@@ -290,9 +295,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if not hasattr(model, "generate"):
         raise ValueError(f"--model {args.model!r} is a Keras model of type "
                          f"{type(model).__name__}, not a tfgan_ts generator (DoppelGANger)")
-    synthetic = model.generate(n, attributes=attributes, seed=args.seed, format=args.format)
-    write_frame(synthetic, args.out)
-    print(f"wrote {len(synthetic)} rows to {args.out}")
+    written = model.generate_to(args.out, n, attributes=attributes, seed=args.seed,
+                                format=args.format, batch_size=args.batch_size,
+                                verbose=0 if args.quiet else 1)
+    where = f"{len(written.files)} part files in {args.out}" if len(written.files) > 1 \
+        else args.out
+    print(f"wrote {written.rows} rows ({written.sequences} sequences) to {where}")
     return 0
 
 
@@ -373,8 +381,14 @@ def add_generate(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
                        "attribute table (conditional generation).")
     p.add_argument("--model", required=True, help="the .keras file")
     p.add_argument("-n", type=int, help="number of sequences")
-    p.add_argument("--attributes", help="CSV/Parquet of attribute values, one row per sequence")
-    p.add_argument("--out", default="generated.csv", help="output file (default generated.csv)")
+    p.add_argument("--attributes", help="CSV/Parquet file (or folder of Parquet files) of "
+                   "attribute values, one row per sequence; read a batch at a time")
+    p.add_argument("--out", default="generated.csv", help="output .csv or .parquet file, or a "
+                   "folder for a Parquet data set of part files (default generated.csv); "
+                   "written a batch at a time, so any number of sequences fits in memory")
+    p.add_argument("--batch-size", type=int, default=1000, help="sequences generated per "
+                   "batch (default 1000; the same seed and batch size give the same rows)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--seed", type=int, help="seed for reproducible output")
     p.add_argument("--format", choices=["long", "wide"], help="output layout (default: the "
                    "training data's)")

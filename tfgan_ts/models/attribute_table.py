@@ -32,8 +32,13 @@ class AttributeTable:
     def sample(self, n: int, seed) -> np.ndarray:
         """``n`` rows drawn with replacement in proportion to their counts (numpy's
         generator from ``seed``: the same seed gives the same rows)."""
+        return self.rows[self.draw(n, seed)]
+
+    def draw(self, n: int, seed) -> np.ndarray:
+        """The row indices :meth:`sample` takes (a million of them are 8 MB, the rows
+        themselves can be far more)."""
         rng = np.random.default_rng(seed)
-        return self.rows[rng.choice(len(self.rows), size=n, p=self.counts / self.counts.sum())]
+        return rng.choice(len(self.rows), size=n, p=self.counts / self.counts.sum())
 
     def pool(self, n: int = 20_000, seed=0) -> np.ndarray:
         """``n`` rows drawn from the table: the rows training conditions on."""

@@ -3,7 +3,8 @@
 Lin, Jain, Wang, Fanti, Sekar: "Using GANs for Sharing Networked Time Series Data:
 Challenges, Initial Promise, and Open Questions", IMC 2020. Defaults follow the paper.
 Input pipelines live in ``sequence_pipeline``, the training data in ``doppelganger_data``,
-batched generation in ``sequence_generation``, the networks and generator pass in
+generation (in memory, in chunks, to files) in ``doppelganger_generation`` and
+``sequence_generation``, the networks and generator pass in
 ``doppelganger_networks``, the DP-SGD step in ``doppelganger_dp``, the one-shot private
 mechanism in ``doppelganger_embedding`` and the privacy bookkeeping in ``gan.dp.ledger``.
 """
@@ -12,26 +13,24 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import pandas as pd
 import tensorflow as tf
 
 from ..gan import critic_loss, minimize, update_average
 from ..gan.losses import wasserstein_generator_loss
-from ..sequence_data import SequenceData
 from ..spec import SequenceSpec
 from .attribute_table import AttributeTable, check_attribute_source
 from .base import GANModel, check_positive_int
 from .doppelganger_data import SequenceTraining
 from .doppelganger_dp import DPTraining, EpsilonLogger
 from .doppelganger_embedding import EmbeddingTraining
+from .doppelganger_generation import SequenceGeneration
 from .doppelganger_networks import DoppelGANgerNetworks
-from .sequence_generation import generate_batches
 from .sequence_pipeline import poisson_shape
 
 
 @keras.saving.register_keras_serializable(package="tfgan_ts")
-class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, EmbeddingTraining,
-                   GANModel):
+class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, SequenceGeneration, DPTraining,
+                   EmbeddingTraining, GANModel):
     """DoppelGANger for sequences with attributes.
 
     Args:
@@ -313,60 +312,6 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, DPTraining, Embedding
             self.ledger.close()
         self._use_averaged_generator()
         return history
-
-    # ------------------------------------------------------------------ generation ---
-    def generate_arrays(self, n: int | None = None, attributes=None, seed=None,
-                        batch_size: int = 1000) -> SequenceData:
-        """Generate ``n`` sequences, or one per row of the ``attributes`` DataFrame
-        (conditional generation), as a SequenceData. The same seed and batch_size give
-        the same sequences."""
-        if not self._networks_ready or not self.built:
-            raise ValueError("the model is not trained yet: call model.fit(...) first")
-        cond = None
-        if attributes is not None:
-            if not self.attribute_dim:
-                raise ValueError("this spec has no attributes to condition on")
-            cond = self.spec.transform_attributes(attributes)
-            if n is not None and n != len(cond):
-                raise ValueError(f"n={n} but {len(cond)} attribute rows were given; pass one")
-            n = len(cond)
-        if n is None or not isinstance(n, (int, np.integer)) or n <= 0:
-            raise ValueError(f"n must be a positive integer (number of sequences), got {n!r}")
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        seed = self._generation_seed(seed)
-        if cond is None and self.attribute_source in ("empirical", "released") \
-                and self.attribute_dim:
-            if self.attribute_table is None:
-                raise ValueError(f"attribute_source={self.attribute_source!r} draws from the "
-                                 "attribute table made in fit; fit on a DataFrame, "
-                                 "SequenceData or a dataset from model.make_dataset first")
-            cond = self.attribute_table.sample(int(n), seed=[seed, 1])
-        fn = self._cached_function(cond is not None, lambda: tf.function(
-            self._generation_pass, reduce_retracing=True))
-        attr, derived, steps, mask = generate_batches(fn, n, seed, batch_size, cond)
-        return SequenceData(
-            attributes=attr.astype(np.float32),
-            derived_attributes=derived.astype(np.float32),
-            features=steps[..., :self.feature_dim].astype(np.float32),
-            gen_flags=mask,
-            lengths=mask.sum(axis=1).astype(np.int64),
-        )
-
-    def _generation_pass(self, batch, seed_vec, cond=None):
-        """One generator pass from stateless noise (traced once per kind of call)."""
-        z = self._noise(batch, seed=seed_vec)
-        out = self._forward(*z, attributes=cond)
-        return [tf.cast(t, tf.float32) for t in out]
-
-    def generate(self, n: int | None = None, attributes=None, seed=None, batch_size: int = 1000,
-                 format: str | None = None) -> pd.DataFrame:
-        """Generate sequences as a DataFrame in the training data's format (long or wide),
-        with example ids 0..n-1, generated lengths and timestamps."""
-        data = self.generate_arrays(n, attributes=attributes, seed=seed, batch_size=batch_size)
-        if seed is None:
-            return self.spec.inverse_transform(data, format=format)
-        return self.spec.inverse_transform(data, format=format, seed=int(seed) + 1)
 
     # ------------------------------------------------------------------ config -------
     def get_config(self):
