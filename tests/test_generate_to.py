@@ -106,7 +106,8 @@ def test_bad_outputs_are_refused(binned_model, tmp_path):
     with pytest.raises(ValueError, match="exists and is not empty"):
         binned_model.generate_to(tmp_path / "full", 3, verbose=0)
     assert (tmp_path / "full" / "part-00000.parquet").read_text() == "old"
-    with pytest.raises(ValueError, match=r"use a \.csv or \.parquet file, or a folder"):
+    with pytest.raises(ValueError, match=r"use a \.csv \(optionally \.csv\.gz\) or \.parquet "
+                       r"file, or a folder"):
         binned_model.generate_to(tmp_path / "out.json", 3, verbose=0)
     with pytest.raises(ValueError, match="n must be a positive integer"):
         binned_model.generate_to(tmp_path / "new", 0, verbose=0)

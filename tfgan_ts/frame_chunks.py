@@ -7,12 +7,16 @@ pyarrow is imported inside the functions, so ``import tfgan_ts`` does not pay fo
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from .spec_checks import show_value
 
 PARQUET = (".parquet", ".pq")
 
@@ -48,7 +52,13 @@ def output_kind(path) -> str:
 
 class ChunkWriter:
     """Append DataFrames of one schema to a CSV, one Parquet file (a row group per chunk) or
-    a folder of Parquet part files (a new one after each :meth:`next_file`)."""
+    a folder of Parquet part files (a new one after each :meth:`next_file`).
+
+    The writing runs on a thread of its own, at most two chunks behind, so the caller
+    decodes the next chunk meanwhile (Parquet encoding releases the GIL). Dictionary
+    encoding is kept for text and category columns only: on numbers it cost 2.5× the write
+    time for files 10% smaller (traffic weeks). Errors of the thread surface at the next
+    :meth:`write` or at :meth:`close`."""
 
     def __init__(self, path):
         self.path = Path(path)
@@ -57,17 +67,43 @@ class ChunkWriter:
         self.files: list[str] = []
         self._schema = None
         self._writer = None
+        self._pool = None
+        self._pending: deque = deque()
 
     def write(self, df: pd.DataFrame) -> None:
-        if self.kind == "csv":
-            if not self.files:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.files.append(str(self.path))
-            df.to_csv(self.path, mode="a" if self.rows else "w", header=not self.rows,
-                      index=False)
-        else:
-            self._write_parquet(df)
+        """Queue ``df`` for writing (waits while two chunks are queued)."""
+        self._submit(self._write_csv if self.kind == "csv" else self._write_parquet, df)
         self.rows += len(df)
+
+    def next_file(self) -> None:
+        """Start a new part file with the next chunk (a folder output only)."""
+        if self.kind == "folder":
+            self._submit(self._close_file)
+
+    def close(self) -> None:
+        """Finish every queued write and close the file (raises the thread's error)."""
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self._close_file()
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+    def _submit(self, fn, *args) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1)
+        while len(self._pending) >= 2:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(fn, *args))
+
+    def _write_csv(self, df: pd.DataFrame) -> None:
+        first = not self.files
+        if first:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.files.append(str(self.path))
+        df.to_csv(self.path, mode="w" if first else "a", header=first, index=False)
 
     def _write_parquet(self, df: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -82,16 +118,14 @@ class ChunkWriter:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 target = self.path
-            self._writer = pq.ParquetWriter(target, self._schema)
+            text = [f.name for f in self._schema
+                    if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)
+                    or pa.types.is_large_string(f.type)]
+            self._writer = pq.ParquetWriter(target, self._schema, use_dictionary=text)
             self.files.append(str(target))
         self._writer.write_table(table)
 
-    def next_file(self) -> None:
-        """Start a new part file with the next chunk (a folder output only)."""
-        if self.kind == "folder":
-            self.close()
-
-    def close(self) -> None:
+    def _close_file(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -158,6 +192,8 @@ def whole_examples(chunks: Iterable[pd.DataFrame], example_id: str) -> Iterator[
     seen: set = set()
     carry = None
     for chunk in chunks:
+        if not isinstance(chunk, pd.DataFrame):
+            raise ValueError(f"chunks must be DataFrames, got a {type(chunk).__name__}")
         if example_id not in chunk.columns:
             raise ValueError(f"example id column {example_id!r} is missing; the data have "
                              f"{list(chunk.columns)}")
@@ -188,7 +224,7 @@ def _check_contiguous(ids: pd.Series, seen: set, example_id: str) -> None:
     again = [v for v in unique if v in seen]
     if len(unique) != len(runs) or again:
         dup = again[0] if again else pd.Series(runs)[pd.Series(runs).duplicated()].iloc[0]
-        raise ValueError(f"rows of example {example_id}={dup!r} are not together: reading in "
-                         "chunks needs each example's rows next to each other (sort the data "
-                         f"by {example_id!r}, or write it with generate_to)")
+        raise ValueError(f"rows of example {example_id}={show_value(dup)} are not together: "
+                         "reading in chunks needs each example's rows next to each other "
+                         f"(sort the data by {example_id!r}, or write it with generate_to)")
     seen.update(unique.tolist())

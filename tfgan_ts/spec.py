@@ -24,6 +24,7 @@ is pickled.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ import pandas as pd
 from . import spec_checks as checks
 from .auto_normalize import decode_within_examples, encode_within_examples
 from .column_base import Column
+from .frame_chunks import iter_rows, whole_examples
 from .layout import (
     OrderedFrame,
     SequenceOrder,
@@ -46,8 +48,8 @@ from .layout import (
 from .relation_order import order_ties
 from .running_total import check_running_totals
 from .sequence_data import SequenceData
+from .spec_fitting import SpecFit
 from .spec_state import SequenceSpecState
-from .time_codec import TimeCodec
 
 __all__ = ["SequenceOrder", "SequenceSpec"]
 
@@ -97,56 +99,39 @@ class SequenceSpec(SequenceSpecState):
         self._reset_fitted()
 
     # ------------------------------------------------------------------ public -------
-    def fit(self, df: pd.DataFrame, format: str = "auto") -> SequenceSpec:
+    def fit(self, df, format: str = "auto", chunk_rows: int = 1_000_000) -> SequenceSpec:
         """Learn ranges, categories, dtypes, time encoding and max_length from ``df``.
 
+        ``df``: a DataFrame; or, for data larger than memory, a Parquet file, a folder of
+        Parquet files (a data set, e.g. written by ``generate_to``) or a CSV, read
+        ``chunk_rows`` rows at a time; or any iterable of DataFrames. Read in chunks, each
+        example's rows must be next to each other (any order within the example); the
+        fitted spec is the same as from the whole frame (:mod:`tfgan_ts.spec_fitting`).
         Columns of a long ``df`` that the spec does not name are left out, listed in
         ``ignored_columns_`` and reported with a warning.
         """
         self._reset_fitted()
         for col in self.attributes + self.features:
             col.dtype_ = None
-        prep = self._prepare(df, format, fitting=True)
-        frame = prep.frame
-        self.input_format_ = prep.fmt
-        self.wide_labels_ = prep.wide_labels
-        self.id_dtype_ = str(df[self.example_id].dtype)
-        if prep.fmt == "long":
-            keep = set([self.example_id, self.time] + self.names)
-            self.columns_ = [c for c in df.columns if c in keep]
-            self.ignored_columns_ = [str(c) for c in df.columns if c not in keep]
-        else:
-            self.columns_ = [self.example_id] + ([self.time] if self.time else []) + self.names
-        attr_frame = frame.loc[prep.pos == 0].reset_index(drop=True)
-        for col in self.attributes:
-            col.fit(attr_frame[col.name])
-        for col in self.features:
-            col.fit(frame[col.name])
-        total = self._running_total()
-        if total is not None:
-            sign_col = next(c for c in self.features if c.name == total.sign_by)
-            total.fit_relation(frame, prep.pos, sign_col)
-        if prep.fmt == "wide":
-            time_dtype = None if self.time is None else str(frame[self.time].dtype)
-            codec = TimeCodec.fit_wide(self.time, prep.wide_labels, self.time_encoding,
-                                       time_dtype)
-        elif self.time is not None:
-            codec = TimeCodec.fit_long(frame[self.time], prep.ex, prep.pos, prep.lengths,
-                                       self.time_encoding)
-        else:
-            codec = TimeCodec(None)
-        longest = int(prep.lengths.max())
-        if self.max_length is not None:
-            checks.check_max_length(prep, self.max_length, self.example_id)
-        self.max_length_ = self.max_length or longest
-        if codec.encoding == "grid":
-            codec.extend_grid(self.max_length_)
-        self._set_time_codec(codec)
-        self.n_examples_ = prep.n
-        self.fixed_length_ = bool(np.all(prep.lengths == self.max_length_))
-        self.fitted_ = True
+        fit = SpecFit(self, format)
+        for chunk in self._chunks(df, chunk_rows):
+            fit.add(chunk)
+        fit.finish()
         checks.warn_ignored_columns(self.ignored_columns_)
         return self
+
+    def _chunks(self, source, chunk_rows: int):
+        """``source`` as DataFrames of whole examples (a DataFrame: itself)."""
+        if isinstance(source, pd.DataFrame):
+            return [source]
+        if isinstance(source, (str, Path)):
+            if not isinstance(chunk_rows, (int, np.integer)) or chunk_rows < 1:
+                raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+            source = iter_rows(source, int(chunk_rows))
+        elif not isinstance(source, Iterable) or isinstance(source, (np.ndarray, dict)):
+            raise ValueError("expected a DataFrame, the path of a Parquet/CSV file or folder, "
+                             f"or an iterable of DataFrames; got {type(source).__name__}")
+        return whole_examples(source, self.example_id)
 
     def transform(self, df: pd.DataFrame, format: str = "auto") -> SequenceData:
         """Encode ``df`` (long or wide) into a :class:`SequenceData`."""

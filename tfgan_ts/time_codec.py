@@ -57,6 +57,72 @@ def time_sort_key(t: pd.Series) -> np.ndarray:
 
 
 @dataclass
+class TimeScan:
+    """What fitting a time column needs from the data, small enough to keep per chunk and
+    merge: dtype, the longest example's times (the grid), whether every example's times are
+    a prefix of it, and the start and gap ranges of the inter-arrival encoding for each time
+    unit that divides every timestamp seen."""
+
+    column: str
+    dtype: str
+    kind: str
+    tz: str | None
+    grid: np.ndarray
+    shared: bool
+    ranges: dict  # unit -> (start min, start max, gap min, gap max), in counts of the unit
+
+    @classmethod
+    def of(cls, t: pd.Series, ex: np.ndarray, pos: np.ndarray, lengths: np.ndarray) -> TimeScan:
+        """Scan one frame (or chunk of whole examples), rows ordered by (example, time)."""
+        tz = None
+        if pd.api.types.is_datetime64_any_dtype(t.dtype):
+            kind = "datetime"
+            zone = getattr(t.dt, "tz", None)
+            tz = None if zone is None else str(zone)
+            key = datetime_ns(t)
+            units = [u for _, u in _UNITS_NS if np.all(key % u == 0)]
+        elif is_numeric_time(t.dtype):
+            kind = "numeric"
+            key = t.to_numpy(dtype=np.float64)
+            units = [1 if pd.api.types.is_integer_dtype(t.dtype) else None]
+        else:
+            kind = "other"
+            key = t.to_numpy(dtype=object)
+            units = []
+        grid = key[ex == int(np.argmax(lengths))]
+        shared = bool(np.all(key == grid[pos]))
+        first = np.flatnonzero(pos == 0)
+        ranges = {}
+        for unit in units:
+            x = key.astype(np.float64) / unit if kind == "datetime" else key
+            delta = np.diff(x, prepend=x[0])
+            delta[first] = 0.0
+            ranges[unit] = (float(np.min(x[first])), float(np.max(x[first])),
+                            float(np.min(delta)), float(np.max(delta)))
+        return cls(str(t.name), str(t.dtype), kind, tz, grid, shared, ranges)
+
+    def merge(self, other: TimeScan) -> TimeScan:
+        """This scan and ``other`` (later examples) as one; ValueError when the time columns
+        of the two chunks have different dtypes."""
+        if (other.dtype, other.tz) != (self.dtype, self.tz):
+            raise ValueError(f"time column {self.column!r} is {self.dtype} in one chunk and "
+                             f"{other.dtype} in another; give every chunk the same dtype")
+        longer, shorter = (other, self) if len(other.grid) > len(self.grid) else (self, other)
+        prefix = bool(np.all(longer.grid[:len(shorter.grid)] == shorter.grid))
+        ranges = {u: (min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]))
+                  for u, a in self.ranges.items() if u in other.ranges
+                  for b in [other.ranges[u]]}
+        return TimeScan(self.column, self.dtype, self.kind, self.tz, longer.grid,
+                        self.shared and other.shared and prefix, ranges)
+
+    @property
+    def unit(self):
+        """The coarsest unit dividing every timestamp (datetimes), 1 for integer times, None
+        for float times."""
+        return next(iter(self.ranges)) if self.ranges else None
+
+
+@dataclass
 class TimeCodec:
     """Fitted state of a spec's time column and the codec built on it.
 
@@ -108,47 +174,35 @@ class TimeCodec:
             lengths: steps per example.
             requested: the spec's ``time_encoding`` ("auto", "grid" or "interarrival").
         """
-        column = str(t.name)
-        codec = cls(column, dtype=str(t.dtype))
-        if pd.api.types.is_datetime64_any_dtype(t.dtype):
-            codec.kind = "datetime"
-            tz = getattr(t.dt, "tz", None)
-            codec.tz = None if tz is None else str(tz)
-            key = datetime_ns(t)
-        elif is_numeric_time(t.dtype):
-            codec.kind = "numeric"
-            key = t.to_numpy(dtype=np.float64)
-        else:
-            codec.kind = "other"
-            key = t.to_numpy(dtype=object)
+        return cls.from_scan(TimeScan.of(t, ex, pos, lengths), requested)
 
-        grid = key[ex == int(np.argmax(lengths))]
-        shared = bool(np.all(key == grid[pos]))
+    @classmethod
+    def from_scan(cls, scan: TimeScan, requested: str) -> TimeCodec:
+        """The codec fitted from a :class:`TimeScan` of one frame or of many chunks merged."""
+        column = scan.column
+        codec = cls(column, dtype=scan.dtype, kind=scan.kind, tz=scan.tz)
         encoding = requested
         if encoding == "auto":
-            encoding = "grid" if shared else "interarrival"
-        if encoding == "grid" and not shared:
+            encoding = "grid" if scan.shared else "interarrival"
+        if encoding == "grid" and not scan.shared:
             raise ValueError(
                 f"time column {column!r}: the examples do not share one sequence of times, so "
                 "time_encoding='grid' cannot give them back; use time_encoding='interarrival'"
             )
         if encoding == "interarrival" and codec.kind == "other":
             raise ValueError(
-                f"time column {column!r} has dtype {t.dtype}; inter-arrival encoding needs "
+                f"time column {column!r} has dtype {scan.dtype}; inter-arrival encoding needs "
                 "numbers or datetimes (pd.to_datetime(df[col]))"
             )
         codec.encoding = encoding
         if encoding == "grid":
-            codec.grid = [native_value(v) for v in grid]
+            codec.grid = [native_value(v) for v in scan.grid]
             return codec
-        # inter-arrival: infer the time unit so decoded timestamps round back exactly
-        if codec.kind == "datetime":
-            codec.unit = next(u for _, u in _UNITS_NS if np.all(key % u == 0))
-        elif pd.api.types.is_integer_dtype(t.dtype):
-            codec.unit = 1
-        start, delta = codec.gaps(t, pos)
-        codec.delta = Continuous(f"{column}__delta").fit(pd.Series(delta))
-        codec.start = Continuous(f"{column}__start").fit(pd.Series(start))
+        # inter-arrival: the time unit inferred so decoded timestamps round back exactly
+        codec.unit = scan.unit
+        start_low, start_high, delta_low, delta_high = scan.ranges[scan.unit]
+        codec.delta = Continuous(f"{column}__delta").fit(pd.Series([delta_low, delta_high]))
+        codec.start = Continuous(f"{column}__start").fit(pd.Series([start_low, start_high]))
         return codec
 
     def extend_grid(self, length: int) -> None:
