@@ -29,6 +29,15 @@ class AttributeTable:
                                  return_counts=True)
         return cls(rows, counts)
 
+    @classmethod
+    def merged(cls, tables: list[AttributeTable]) -> AttributeTable:
+        """One table of the rows of ``tables`` (chunks of one data set), counts added; the
+        rows sorted as :meth:`from_encoded` sorts them, so it equals the table of the whole."""
+        rows = np.concatenate([t.rows for t in tables])
+        counts = np.concatenate([t.counts for t in tables])
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return cls(distinct, np.bincount(inverse.ravel(), weights=counts))
+
     def sample(self, n: int, seed) -> np.ndarray:
         """``n`` rows drawn with replacement in proportion to their counts (numpy's
         generator from ``seed``: the same seed gives the same rows)."""

@@ -273,7 +273,8 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, SequenceGeneration, D
     def fit(self, x=None, epochs: int = 1, batch_size: int | None = None, shuffle: bool = True,
             callbacks=None, verbose="auto", **kwargs):
         """Train on a long/wide DataFrame (the spec is fitted on it if not yet), a
-        SequenceData, or a tf.data.Dataset from :meth:`make_dataset`. Returns the History
+        SequenceData, a tf.data.Dataset from :meth:`make_dataset`, or the path of Parquet
+        files (or a CSV) larger than memory, read a chunk at a time every epoch. Returns the History
         (d_loss, attr_d_loss, g_loss, gp, attr_gp, wasserstein per epoch). With
         ``DPConfig(mechanism="embedding")`` the data are read once (the release) and an
         epoch is ⌈n / batch_size⌉ generator steps of ``batch_size`` generated sequences;

@@ -4,31 +4,42 @@ of privacy and the released attribute table of a private run, and the batches fi
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from ..frame_chunks import iter_rows, whole_examples
 from ..gan.dp.config import HISTOGRAM
 from ..privacy_unit import one_sequence_per_unit, unit_codes, unit_weights
 from ..sequence_data import SequenceData
 from .attribute_table import AttributeTable, released_table
-from .sequence_pipeline import fixed_size_batches, poisson_batches
+from .sequence_pipeline import file_batches, fixed_size_batches, poisson_batches
 
 
 class SequenceTraining:
     """Mixin of :class:`DoppelGANger`: what ``fit`` and ``make_dataset`` train on."""
 
-    def make_dataset(self, x, batch_size: int = 100, shuffle: bool = True, seed=None):
+    def make_dataset(self, x, batch_size: int = 100, shuffle: bool = True, seed=None,
+                     chunk_rows: int = 1_000_000, shuffle_buffer: int = 10_000):
         """A ``tf.data.Dataset`` of training batches from a DataFrame or SequenceData (fits the
         spec on a DataFrame if it is not fitted yet). Batches have a fixed size (the last
         partial batch of each pass is left out; with shuffling, a different one each epoch).
+
+        ``x`` may also be the path of a Parquet file, a folder of Parquet files or a CSV,
+        for data larger than memory: read ``chunk_rows`` rows at a time and encoded on the
+        fly every epoch, shuffled within ``shuffle_buffer`` sequences (the spec, if not
+        fitted, and the attribute table are made in one pass over the files first).
 
         With ``dp``: Poisson-sampled batches instead (each example in with probability
         batch_size / n at every discriminator step, padded to a fixed size with a mask);
         ``shuffle`` does not apply and ``seed`` is refused, as the sampling must stay secret.
         """
+        if isinstance(x, (str, Path)):
+            return self._file_dataset(x, batch_size, shuffle, seed, chunk_rows,
+                                      shuffle_buffer)
         x = self._training_data(x)
         if self.dp is None:
             return fixed_size_batches(x, self.variable_length, batch_size, shuffle,
@@ -45,6 +56,40 @@ class SequenceTraining:
         replicas = self.distribute_strategy.num_replicas_in_sync
         plan = self.ledger.sampling_plan(len(x), batch_size, multiple_of=replicas)
         return poisson_batches(x, self.variable_length, plan, self.d_rounds)
+
+    def _file_dataset(self, source, batch_size, shuffle, seed, chunk_rows, shuffle_buffer):
+        """Batches read from files (see :meth:`make_dataset`)."""
+        if self.dp is not None:
+            raise ValueError("training with dp samples each sequence with a known "
+                             "probability at every step (Poisson), which needs the data in "
+                             "memory: pass a DataFrame or SequenceData, not files")
+        for name, value in (("batch_size", batch_size), ("chunk_rows", chunk_rows),
+                            ("shuffle_buffer", shuffle_buffer)):
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if not self.spec.fitted_:
+            self.spec.fit(source, chunk_rows=chunk_rows)
+        if not self._networks_ready:
+            self._make_networks()
+        # one pass over the id and attribute columns: how many sequences (so Keras knows
+        # the steps of an epoch) and, for empirical attributes, their combinations
+        spec = self.spec
+        names = [spec.example_id] + [c.name for c in spec.attributes]
+        tables, n = [], 0
+        for chunk in whole_examples(iter_rows(source, chunk_rows, columns=names),
+                                    spec.example_id):
+            firsts = chunk.drop_duplicates(spec.example_id)
+            n += len(firsts)
+            if self.attribute_source == "empirical" and self.attribute_dim:
+                tables.append(AttributeTable.from_encoded(spec.transform_attributes(firsts)))
+        if n < batch_size:
+            raise ValueError(f"batch_size={batch_size} is larger than the {n} sequences in "
+                             f"{str(source)!r}; lower batch_size")
+        if tables:
+            self.attribute_table = AttributeTable.merged(tables)
+        return file_batches(spec, source, self.variable_length, batch_size, shuffle,
+                            seed if seed is not None else self.seed, chunk_rows,
+                            shuffle_buffer, n // batch_size)
 
     def _training_data(self, x) -> SequenceData:
         """``x`` as a checked SequenceData (the spec fitted on a DataFrame if need be); under

@@ -57,6 +57,33 @@ def fixed_size_batches(data: SequenceData, variable_length: bool, batch_size, sh
     return without_autotune(ds.batch(batch_size, drop_remainder=True).prefetch(2))
 
 
+def file_batches(spec, source, variable_length: bool, batch_size: int, shuffle: bool, seed,
+                 chunk_rows: int, shuffle_buffer: int, steps: int) -> tf.data.Dataset:
+    """Fixed-size batches read from a Parquet file or data set folder (or a CSV) a chunk of
+    ``chunk_rows`` rows at a time, encoded by the fitted ``spec`` on the fly: memory holds a
+    chunk and the shuffle buffer (``shuffle_buffer`` sequences), not the data set. Each
+    epoch reads the files again, in order; shuffling mixes sequences within the buffer.
+    ``steps``: the batches in one pass (the sequences counted beforehand // batch_size)."""
+    from ..frame_chunks import iter_rows, whole_examples
+
+    def encoded():
+        for chunk in whole_examples(iter_rows(source, chunk_rows), spec.example_id):
+            yield training_arrays(spec.transform(chunk), variable_length)
+
+    width = spec.feature_dim + (2 if variable_length else 0)
+    signature = {
+        "attributes": tf.TensorSpec((None, spec.attribute_dim), tf.float32),
+        "derived_attributes": tf.TensorSpec((None, spec.derived_dim), tf.float32),
+        "features": tf.TensorSpec((None, spec.max_length_, width), tf.float32),
+    }
+    ds = tf.data.Dataset.from_generator(encoded, output_signature=signature).unbatch()
+    if shuffle:
+        ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=True)
+    ds = ds.apply(tf.data.experimental.assert_cardinality(steps))  # batches per epoch
+    return without_autotune(ds.prefetch(2))
+
+
 def poisson_batches(data: SequenceData, variable_length: bool, plan: dpsgd.PoissonPlan,
                     rounds: int) -> tf.data.Dataset:
     """One epoch of Poisson-sampled padded batches, ``rounds`` samples per element."""
