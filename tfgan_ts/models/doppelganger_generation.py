@@ -138,6 +138,9 @@ class SequenceGeneration:
         writer = ChunkWriter(path)  # checks the path before any work
         plan = self._generation_plan(n, attributes, seed, batch_size)
         n = plan[1]
+        if not isinstance(sequences_per_file, (int, np.integer)) or sequences_per_file < 1:
+            raise ValueError("sequences_per_file must be a positive integer, got "
+                             f"{sequences_per_file!r}")
         per_file = max(1, int(sequences_per_file) // batch_size)
         bar = keras.utils.Progbar(n, unit_name="sequence") if verbose else None
         try:
