@@ -103,9 +103,12 @@ class SequenceGeneration:
 
     def _decoded(self, plan, batch_size: int, format) -> Iterator[pd.DataFrame]:
         fn, n, seed, conds = plan
-        for b, outs in enumerate(iter_batches(fn, n, seed, batch_size, conds)):
-            yield self.spec.inverse_transform(self._sequence_data(*outs), format=format,
-                                              seed=[seed + 1, b], first_id=b * batch_size)
+
+        def decode(b, outs):
+            return self.spec.inverse_transform(self._sequence_data(*outs), format=format,
+                                               seed=[seed + 1, b], first_id=b * batch_size)
+
+        yield from iter_batches(fn, n, seed, batch_size, conds, finish=decode)
 
     def generate(self, n: int | None = None, attributes=None, seed=None, batch_size: int = 1000,
                  format: str | None = None) -> pd.DataFrame:

@@ -15,11 +15,13 @@ from ..runtime import available_cores
 
 
 def iter_batches(fn, n: int, seed: int, batch_size: int,
-                 conds: Iterable[np.ndarray] | None = None) -> Iterator[list[np.ndarray]]:
+                 conds: Iterable[np.ndarray] | None = None, finish=None) -> Iterator:
     """Run the traced generation function ``fn(batch, seed_vec[, cond])`` over ``n`` rows in
     batches and yield each batch's outputs in order. ``conds`` yields the attribute rows of
-    each batch in turn (read lazily, so a condition file need not fit in memory). At most a
-    few batches are in flight, so memory stays bounded however large ``n`` is."""
+    each batch in turn (read lazily, so a condition file need not fit in memory);
+    ``finish(b, outputs)``, when given, runs on the same thread as the batch (decoding side
+    by side) and its result is yielded instead. At most a few batches are in flight, so
+    memory stays bounded however large ``n`` is."""
     n_batches = -(-n // batch_size)
     cond_iter = iter(conds) if conds is not None else None
 
@@ -28,7 +30,11 @@ def iter_batches(fn, n: int, seed: int, batch_size: int,
         args = [tf.constant(m, tf.int32), tf.constant([int(seed), b], tf.int64)]
         if cond_iter is not None:
             args.append(tf.constant(next(cond_iter)))
-        return pool.submit(lambda: [t.numpy() for t in fn(*args)])
+        def run():
+            outs = [t.numpy() for t in fn(*args)]
+            return outs if finish is None else finish(b, outs)
+
+        return pool.submit(run)
 
     workers = max(1, min(n_batches - 1, available_cores()))
     # batches are independent; running them side by side uses every core when each operation
