@@ -3,13 +3,12 @@ of privacy and the released attribute table of a private run, and the batches fi
 
 from __future__ import annotations
 
-import secrets
-
 import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from ..gan import dp as dpsgd
 from ..gan.dp.config import HISTOGRAM
 from ..privacy_unit import one_sequence_per_unit, unit_codes, unit_weights
 from ..sequence_data import SequenceData
@@ -44,7 +43,8 @@ class SequenceTraining:
             self._ensure_ready()
         replicas = self.distribute_strategy.num_replicas_in_sync
         plan = self.ledger.sampling_plan(len(x), batch_size, multiple_of=replicas)
-        return poisson_batches(x, self.variable_length, plan, self.d_rounds)
+        return poisson_batches(x, self.variable_length, plan, self.d_rounds,
+                               seed=dpsgd.shared_seed(self.distribute_strategy))
 
     def _training_data(self, x) -> SequenceData:
         """``x`` as a checked SequenceData (the spec fitted on a DataFrame if need be); under
@@ -91,7 +91,7 @@ class SequenceTraining:
         if self.attribute_table is not None and (not private or self.ledger.released(HISTOGRAM)):
             return  # released already: a second fit reuses it at no further cost
         sigma = self.ledger.release_sigma(self.dp.attribute_share) if private else None
-        rng = np.random.default_rng(secrets.randbits(128))
+        rng = np.random.default_rng(dpsgd.shared_seed(self.distribute_strategy, 128))
         self.attribute_table = released_table(self.spec, x.attributes, self._unit_weights,
                                               self.ledger.public, sigma, rng)
         if private:
