@@ -2,17 +2,17 @@
 tests/test_multiworker.py with ``TF_CONFIG`` (cluster of two workers on localhost, this
 worker's task index) in its environment. Not a test itself.
 
-``python tests/multiworker_job.py OUT train``: a tiny DoppelGANger and a tiny DP-SGD
-DoppelGANger, each created and compiled in the strategy's scope and trained a few steps;
-writes ``OUT/plain.npz`` and ``OUT/dp.npz`` (weights, optimizer variables, the rows of the
-private batches this worker saw), ``OUT/dp.json`` (the privacy ledger's figures) and, on the
-chief, ``OUT/model.keras``.
+``python tests/multiworker_job.py OUT train --backup DIR --epochs E [--hold-at K]``: a
+tiny DoppelGANger created and compiled in the strategy's scope, trained with
+``keras.callbacks.BackupAndRestore(DIR)``; appends each epoch it begins and each epoch whose
+backup is written to ``OUT/progress.txt``; with ``--hold-at K`` it writes ``OUT/holding``
+at the start of epoch K and waits there (the test kills it). At the end ``OUT/train.npz``
+(weights and optimizer variables) and, on the chief, ``OUT/model.keras``.
 
-``python tests/multiworker_job.py OUT resume --backup DIR --epochs E [--hold-at K]``: trains
-with ``keras.callbacks.BackupAndRestore(DIR)``, appending each epoch it begins and each epoch
-whose backup is written to ``OUT/progress.txt``; with ``--hold-at K`` it writes
-``OUT/holding`` at the start of epoch K and waits there (the test kills it). At the end:
-``OUT/resume.npz``.
+``python tests/multiworker_job.py OUT private``: a tiny DP-SGD DoppelGANger (``OUT/dp.npz``:
+weights, optimizer variables and the rows of the private batches this worker saw;
+``OUT/dp.json``: the ledger's figures) and one of the one-shot embedding mechanism
+(``OUT/embedding.npz`` and ``.json``).
 """
 
 import argparse
@@ -30,8 +30,10 @@ START = time.time()
 
 
 def note(what: str) -> None:
-    """A line with the seconds since start on stdout (the test shows it on failure)."""
-    print(f"{time.time() - START:6.1f} s  {what}", flush=True)
+    """A line with the seconds since start and the CPU seconds so far on stdout (the test
+    shows it on failure)."""
+    cpu = sum(os.times()[:2])
+    print(f"{time.time() - START:6.1f} s  ({cpu:5.1f} s CPU)  {what}", flush=True)
 
 
 def variables(model) -> dict:
@@ -63,43 +65,43 @@ def local_rows(strategy, dataset) -> dict:
     return {"keys": np.stack(keys), "masks": np.stack(masks)}
 
 
-def train(strategy, tg, out: str) -> None:
-    from test_doppelganger import TINY, toy_frame, toy_spec
+def private(strategy, tg, out: str) -> None:
+    from test_doppelganger import TINY, toy_frame
     from test_dp import declared_spec
 
-    chief = strategy.cluster_resolver.task_id == 0
     with strategy.scope():
-        model = tg.DoppelGANger(toy_spec(), sample_len=2, **small(TINY))
+        model = tg.DoppelGANger(declared_spec(), sample_len=2, **small(TINY),
+                                dp=tg.DPConfig(noise_multiplier=1.0))
         model.compile()
-    history = model.fit(toy_frame(), epochs=2, batch_size=8, verbose=0)
-    note("plain model trained")
-    assert np.isfinite(history.history["d_loss"]).all()
-    np.savez(os.path.join(out, "plain.npz"), **variables(model))
-    if chief:
-        model.save(os.path.join(out, "model.keras"))
-
-    with strategy.scope():
-        private = tg.DoppelGANger(declared_spec(), sample_len=2, **small(TINY),
-                                  dp=tg.DPConfig(noise_multiplier=1.0))
-        private.compile()
-    dataset = private.make_dataset(toy_frame(n=40), batch_size=8)
-    history = private.fit(dataset, epochs=2, verbose=0)
+    dataset = model.make_dataset(toy_frame(n=40), batch_size=8)
+    history = model.fit(dataset, epochs=2, verbose=0)
     note("DP model trained")
     assert np.isfinite(history.history["d_loss"]).all()
-    np.savez(os.path.join(out, "dp.npz"), **variables(private),
-             **local_rows(strategy, dataset))
-    report = private.privacy_report()
+    np.savez(os.path.join(out, "dp.npz"), **variables(model), **local_rows(strategy, dataset))
+    report = model.privacy_report()
     with open(os.path.join(out, "dp.json"), "w") as f:
-        json.dump({"steps": int(private.dp_steps.numpy()),
-                   "epsilon": private.privacy_spent().epsilon,
+        json.dump({"steps": int(model.dp_steps.numpy()),
+                   "epsilon": model.privacy_spent().epsilon,
                    "history_epsilon": history.history["epsilon"],
                    "dp_sgd_epsilon": report["epsilon of dp-sgd alone"],
                    "discriminator_steps": report["discriminator_steps"],
-                   "segments": private.ledger.get_state()["segments"],
-                   "attribute_table": private.attribute_table.get_config()}, f)
+                   "segments": model.ledger.get_state()["segments"],
+                   "attribute_table": model.attribute_table.get_config()}, f)
+
+    # the one-shot mechanism: one noisy release for the cluster, not one per worker
+    with strategy.scope():
+        embedded = tg.DoppelGANger(declared_spec(), sample_len=2, **small(TINY),
+                                   dp=tg.DPConfig(noise_multiplier=0.5, mechanism="embedding",
+                                                  embedding_features=16))
+        embedded.compile()
+    embedded.fit(toy_frame(n=20), epochs=1, batch_size=8, verbose=0)
+    note("embedding model trained")
+    np.savez(os.path.join(out, "embedding.npz"), **variables(embedded))
+    with open(os.path.join(out, "embedding.json"), "w") as f:
+        json.dump(embedded.ledger.get_state(), f)
 
 
-def resume(strategy, keras, tg, out: str, backup: str, epochs: int, hold_at) -> None:
+def train(strategy, keras, tg, out: str, backup: str, epochs: int, hold_at) -> None:
     from test_doppelganger import TINY, toy_frame, toy_spec
 
     progress = os.path.join(out, "progress.txt")
@@ -123,13 +125,15 @@ def resume(strategy, keras, tg, out: str, backup: str, epochs: int, hold_at) -> 
     callbacks = [keras.callbacks.BackupAndRestore(backup), Progress()]
     model.fit(toy_frame(), epochs=epochs, batch_size=8, verbose=0, callbacks=callbacks)
     note("trained")
-    np.savez(os.path.join(out, "resume.npz"), **variables(model))
+    np.savez(os.path.join(out, "train.npz"), **variables(model))
+    if strategy.cluster_resolver.task_id == 0:  # the chief saves the model
+        model.save(os.path.join(out, "model.keras"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
-    parser.add_argument("job", choices=["train", "resume"])
+    parser.add_argument("job", choices=["train", "private"])
     parser.add_argument("--backup")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--hold-at", type=int)
@@ -153,9 +157,9 @@ def main() -> None:
     assert strategy.num_replicas_in_sync == 2, strategy.num_replicas_in_sync
     note("strategy up")
     if args.job == "train":
-        train(strategy, tg, args.out)
+        train(strategy, keras, tg, args.out, args.backup, args.epochs, args.hold_at)
     else:
-        resume(strategy, keras, tg, args.out, args.backup, args.epochs, args.hold_at)
+        private(strategy, tg, args.out)
     with open(os.path.join(args.out, "done"), "w") as f:
         f.write("ok\n")
 

@@ -1,8 +1,10 @@
 """MultiWorkerMirroredStrategy for real: two worker processes on localhost (each its own
-``TF_CONFIG``, CPU only) train one DoppelGANger together — identical weights on both, the
-chief's ``.keras`` loads and generates, DP-SGD draws one Poisson sample per step across the
-workers and its ledger counts each step once, and a job killed mid-training resumes from
-``keras.callbacks.BackupAndRestore``. The workers run tests/multiworker_job.py."""
+``TF_CONFIG``, CPU only) train one DoppelGANger together. A job killed mid-training resumes
+from ``keras.callbacks.BackupAndRestore`` and ends with identical weights on both workers,
+and the chief's ``.keras`` loads and generates; under DP, one Poisson sample per step is
+shared out between the workers, releases are made once, and each worker's ledger counts
+each step once. The workers run tests/multiworker_job.py; each test starts its processes
+(TensorFlow's start-up is most of its time) and kills any still running when it ends."""
 
 import json
 import os
@@ -46,15 +48,20 @@ class Job:
         self.dirs = [os.path.join(out, f"worker{i}") for i in range(2)]
         self.logs = [os.path.join(out, f"worker{i}.log") for i in range(2)]
         self.procs = []
-        for i in range(2):
-            env = dict(os.environ, CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="2",
-                       PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]),
-                       TF_CONFIG=json.dumps({"cluster": cluster,
-                                             "task": {"type": "worker", "index": i}}))
-            with open(self.logs[i], "w") as log:
-                self.procs.append(subprocess.Popen(
-                    [sys.executable, JOB, self.dirs[i], *args, *(extra or {}).get(i, [])],
-                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        try:
+            for i in range(2):
+                env = dict(os.environ, CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="2",
+                           PYTHONPATH=os.pathsep.join(
+                               filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
+                           TF_CONFIG=json.dumps({"cluster": cluster,
+                                                 "task": {"type": "worker", "index": i}}))
+                with open(self.logs[i], "w") as log:
+                    self.procs.append(subprocess.Popen(
+                        [sys.executable, JOB, self.dirs[i], *args, *(extra or {}).get(i, [])],
+                        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        except BaseException:
+            self.stop()
+            raise
 
     def tail(self) -> str:
         out = []
@@ -117,27 +124,16 @@ def assert_identical(arrays: list, names) -> None:
         np.testing.assert_array_equal(arrays[0][name], arrays[1][name], err_msg=name)
 
 
-def test_two_workers_train_one_model_and_dp_counts_each_step_once(tmp_path):
-    job = run_job(str(tmp_path), "train")
-    # the plain model: every weight and optimizer variable identical on both workers
-    plain = load(job, "plain.npz")
-    assert plain[0].files == plain[1].files
-    assert_identical(plain, plain[0].files)
-    assert any(k.startswith("generator_optimizer") for k in plain[0].files)
-    assert not np.array_equal(plain[0]["w0"], np.zeros_like(plain[0]["w0"]))
-    # the chief's saved model loads here (no strategy) and generates
-    path = os.path.join(job.dirs[0], "model.keras")
-    assert not os.path.exists(os.path.join(job.dirs[1], "model.keras"))
-    model = keras.models.load_model(path)
-    np.testing.assert_array_equal(model.get_weights()[0], plain[0]["w0"])
-    syn = model.generate(5, seed=0)
-    assert syn["id"].nunique() == 5
-    assert set(syn.columns) == {"id", "t", "kind", "size", "x", "c"}
-
+def test_dp_draws_one_sample_per_step_and_counts_each_step_once(tmp_path):
+    """DP-SGD and the embedding mechanism on two workers: identical weights, one Poisson
+    sample per step shared out between the workers, one release for the cluster, and every
+    worker's ledger the same as one process's with the same plan."""
+    job = run_job(str(tmp_path), "private")
     # DP-SGD: identical weights, and both workers' shares of a step form one padded
     # Poisson sample (distinct sequences, the sampled ones first) — with a seed of their
     # own, the workers took their shares from different samples: the same sequence twice
     private = load(job, "dp.npz")
+    assert private[0].files == private[1].files
     assert_identical(private, [k for k in private[0].files if k not in ("keys", "masks")])
     keys = np.concatenate([private[0]["keys"], private[1]["keys"]], axis=1)
     masks = np.concatenate([private[0]["masks"], private[1]["masks"]], axis=1)
@@ -146,7 +142,7 @@ def test_two_workers_train_one_model_and_dp_counts_each_step_once(tmp_path):
     for s in range(steps):
         assert len(np.unique(keys[s], axis=0)) == rows, f"a sequence twice in step {s}"
         taken = int(masks[s].sum())
-        assert 0 < taken < rows
+        assert taken < rows
         assert masks[s, :taken].all(), f"step {s}: the shares are not one sample"
 
     # the ledgers: the same on both workers, and what one process running the same plan
@@ -166,6 +162,18 @@ def test_two_workers_train_one_model_and_dp_counts_each_step_once(tmp_path):
     assert mechanisms == ["attribute histogram", "dp-sgd"]
     assert ledger["segments"][1]["steps"] == 10
 
+    # DPConfig(mechanism="embedding"): one release of the noisy mean embedding for the
+    # cluster — the released target (a weight) and the ledger are the same on both workers
+    embedded = load(job, "embedding.npz")
+    assert_identical(embedded, embedded[0].files)
+    states = []
+    for d in job.dirs:
+        with open(os.path.join(d, "embedding.json")) as f:
+            states.append(json.load(f))
+    assert states[0] == states[1]
+    assert [s["mechanism"] for s in states[0]["segments"]] == ["attribute histogram",
+                                                               "embedding"]
+
 
 def progress(job: Job, i: int) -> list[str]:
     path = os.path.join(job.dirs[i], "progress.txt")
@@ -175,36 +183,47 @@ def progress(job: Job, i: int) -> list[str]:
         return f.read().split("\n")[:-1]
 
 
-def test_killed_job_resumes_from_backup(tmp_path):
+def test_two_workers_train_one_model_and_resume_after_a_kill(tmp_path):
+    """Worker 1 is killed (SIGKILL) mid-training after the backup of epoch 0; the job
+    restarts with the same backup directories, runs epochs 1 and 2 only and ends with
+    identical weights on both workers; the chief's ``.keras`` loads here and generates."""
     backups = [str(tmp_path / "backup" / f"worker{i}") for i in range(2)]
-    hold = 2  # worker 1 stops at the start of epoch 2, after the backup of epoch 1
-    first = Job(str(tmp_path / "first"), "resume", "--epochs", "4",
+    hold = 1  # worker 1 stops at the start of epoch 1, after the backup of epoch 0
+    first = Job(str(tmp_path / "first"), "train", "--epochs", "3",
                 extra={i: ["--backup", backups[i]] + (["--hold-at", str(hold)] if i else [])
                        for i in range(2)})
     try:
         first.wait_for(lambda: os.path.exists(os.path.join(first.dirs[1], "holding"))
                        and f"backed-up {hold - 1}" in progress(first, 0),
-                       "backup of epoch 1 on both workers")
+                       f"backup of epoch {hold - 1} on both workers")
         os.kill(first.procs[1].pid, signal.SIGKILL)  # a preempted machine
         assert first.procs[1].wait(timeout=30) == -signal.SIGKILL
-        # worker 0 now waits for the dead worker in the first step of epoch 2: the job
+        # worker 0 now waits for the dead worker in the first step of epoch 1: the job
         # is restarted as a whole, as a cluster manager would
         first.procs[0].kill()
         first.procs[0].wait(timeout=30)
     finally:
         first.stop()
-    ran = [f"begin {e}" for e in range(hold + 1)]
-    saved = [f"backed-up {e}" for e in range(hold)]
     for i in range(2):
-        assert [x for x in progress(first, i) if x.startswith("begin")] == ran
-        assert [x for x in progress(first, i) if x.startswith("backed-up")] == saved
+        assert progress(first, i) == ["begin 0", "backed-up 0", "begin 1"]
         assert os.path.exists(os.path.join(backups[i], "latest.weights.h5"))
-        assert not os.path.exists(os.path.join(first.dirs[i], "resume.npz"))
+        assert not os.path.exists(os.path.join(first.dirs[i], "train.npz"))
 
-    again = run_job(str(tmp_path / "again"), "resume", "--epochs", "4",
+    again = run_job(str(tmp_path / "again"), "train", "--epochs", "3",
                     extra={i: ["--backup", backups[i]] for i in range(2)})
     for i in range(2):  # from the epoch after the last backed-up one, to the end
-        assert progress(again, i) == ["begin 2", "backed-up 2", "begin 3", "backed-up 3"]
+        assert progress(again, i) == ["begin 1", "backed-up 1", "begin 2", "backed-up 2"]
         assert not os.path.exists(backups[i])  # deleted at the end of a completed fit
-    final = load(again, "resume.npz")
+    # every weight and optimizer variable identical on both workers
+    final = load(again, "train.npz")
+    assert final[0].files == final[1].files
+    assert any(k.startswith("generator_optimizer") for k in final[0].files)
     assert_identical(final, final[0].files)
+    # the chief's saved model loads here (no strategy) and generates
+    path = os.path.join(again.dirs[0], "model.keras")
+    assert not os.path.exists(os.path.join(again.dirs[1], "model.keras"))
+    model = keras.models.load_model(path)
+    np.testing.assert_array_equal(model.get_weights()[0], final[0]["w0"])
+    syn = model.generate(5, seed=0)
+    assert syn["id"].nunique() == 5
+    assert set(syn.columns) == {"id", "t", "kind", "size", "x", "c"}
