@@ -24,8 +24,6 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
 START = time.time()
 
 
