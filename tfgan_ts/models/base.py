@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from ..gan import make_optimizer, prepare_optimizer
 
@@ -18,6 +19,13 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def multi_worker(strategy) -> bool:
+    """Whether ``strategy`` is a MultiWorkerMirroredStrategy over several workers (the test
+    Keras itself makes before it reduces the logs of a step)."""
+    return (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+            and strategy.extended._in_multi_worker_mode())  # noqa: SLF001 (as Keras does)
 
 
 class GANModel(keras.Model):
@@ -86,7 +94,13 @@ class GANModel(keras.Model):
     def _update_metrics(self, values: dict) -> dict:
         for tracker in self.trackers:
             tracker.update_state(keras.ops.cast(values[tracker.name], "float32"))
-        return {t.name: t.result() for t in self.trackers}
+        results = {t.name: t.result() for t in self.trackers}
+        if multi_worker(self.distribute_strategy):
+            # Keras 3.15 averages the logs of several workers with strategy.reduce(...,
+            # axis=0), which fails on scalars (tensorflow/tensorflow#72388): give it one
+            # entry per replica to average
+            results = {k: keras.ops.reshape(v, (1,)) for k, v in results.items()}
+        return results
 
     # ------------------------------------------------------------------ readiness ----
     def _optimizer_pairs(self) -> list:
@@ -114,6 +128,16 @@ class GANModel(keras.Model):
             if not self._gan_compiled:
                 self.compile()
             self._build_optimizers()
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        """Keras builds an unbuilt model from a first batch here, and under a
+        MultiWorkerMirroredStrategy it first all-reduces that batch, which fails on a dict
+        batch (Keras 3.15: "Attempt to convert a value ({'attributes': PerReplica...").
+        ``fit`` has built the networks and optimizers already (no compiled metrics or
+        loss to build), so there is nothing left to build."""
+        if self.built and self._gan_compiled:
+            return
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     # ------------------------------------------------------------------ generation ---
     def _cached_function(self, key, make: Callable):

@@ -3,7 +3,6 @@ of privacy and the released attribute table of a private run, and the batches fi
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import keras
@@ -12,6 +11,7 @@ import pandas as pd
 import tensorflow as tf
 
 from ..frame_chunks import iter_rows, whole_examples
+from ..gan import dp as dpsgd
 from ..gan.dp.config import HISTOGRAM
 from ..privacy_unit import one_sequence_per_unit, unit_codes, unit_weights
 from ..sequence_data import SequenceData
@@ -55,7 +55,8 @@ class SequenceTraining:
             self._ensure_ready()
         replicas = self.distribute_strategy.num_replicas_in_sync
         plan = self.ledger.sampling_plan(len(x), batch_size, multiple_of=replicas)
-        return poisson_batches(x, self.variable_length, plan, self.d_rounds)
+        return poisson_batches(x, self.variable_length, plan, self.d_rounds,
+                               seed=dpsgd.shared_seed(self.distribute_strategy))
 
     def _file_dataset(self, source, batch_size, shuffle, seed, chunk_rows, shuffle_buffer):
         """Batches read from files (see :meth:`make_dataset`)."""
@@ -136,7 +137,7 @@ class SequenceTraining:
         if self.attribute_table is not None and (not private or self.ledger.released(HISTOGRAM)):
             return  # released already: a second fit reuses it at no further cost
         sigma = self.ledger.release_sigma(self.dp.attribute_share) if private else None
-        rng = np.random.default_rng(secrets.randbits(128))
+        rng = np.random.default_rng(dpsgd.shared_seed(self.distribute_strategy, 128))
         self.attribute_table = released_table(self.spec, x.attributes, self._unit_weights,
                                               self.ledger.public, sigma, rng)
         if private:

@@ -8,13 +8,13 @@ costs no further privacy and needs no critic."""
 from __future__ import annotations
 
 import math
-import secrets
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from ..columns import Continuous
+from ..gan import dp as dpsgd
 from ..gan import minimize, update_average
 from ..gan.dp.config import EMBEDDING
 from ..seeding import network_seeds
@@ -38,7 +38,7 @@ class EmbeddingTraining:
         d_in = d_values + d_shapes
         k = self.dp.embedding_features
         seed = network_seeds(self.weights_seed, 6)[5] if self.weights_seed is not None \
-            else secrets.randbits(62)
+            else dpsgd.shared_seed(self.distribute_strategy)
         rng = np.random.default_rng(seed)
         # block-diagonal: half the frequencies see the values on their global scale, half
         # the auto-normalized shapes (how a sequence moves within its own range)
@@ -127,7 +127,7 @@ class EmbeddingTraining:
             total += self._embedding_sum(x.attributes[part], x.derived_attributes[part],
                                          x.features[part], x.gen_flags[part],
                                          weights[part]).numpy()
-        rng = np.random.default_rng(secrets.randbits(128))
+        rng = np.random.default_rng(dpsgd.shared_seed(self.distribute_strategy, 128))
         noisy = total + rng.normal(0.0, sigma, total.shape)
         self.embedding_target.assign((noisy / self.ledger.n).astype(np.float32))
         self.ledger.record_release(EMBEDDING, sigma)

@@ -85,9 +85,11 @@ def file_batches(spec, source, variable_length: bool, batch_size: int, shuffle: 
 
 
 def poisson_batches(data: SequenceData, variable_length: bool, plan: dpsgd.PoissonPlan,
-                    rounds: int) -> tf.data.Dataset:
-    """One epoch of Poisson-sampled padded batches, ``rounds`` samples per element."""
-    ds = dpsgd.poisson_dataset(training_arrays(data, variable_length), plan, rounds=rounds)
+                    rounds: int, seed=None) -> tf.data.Dataset:
+    """One epoch of Poisson-sampled padded batches, ``rounds`` samples per element
+    (``seed``: see ``dpsgd.poisson_dataset``)."""
+    ds = dpsgd.poisson_dataset(training_arrays(data, variable_length), plan, rounds=rounds,
+                               seed=seed)
     ds = without_autotune(ds)
     return ds.apply(tf.data.experimental.assert_cardinality(plan.steps_per_epoch))
 

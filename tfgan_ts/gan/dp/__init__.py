@@ -35,6 +35,7 @@ _WHERE = {
     "poisson_plan": "plan",
     "poisson_dataset": "sampling",
     "poisson_indices": "sampling",
+    "shared_seed": "sampling",
     "clip_factors": "step",
     "dp_gradients": "step",
     "included_rows": "step",
@@ -71,4 +72,5 @@ __all__ = [
     "poisson_indices",
     "poisson_plan",
     "sampled_gaussian_event",
+    "shared_seed",
 ]
