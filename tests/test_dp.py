@@ -357,3 +357,22 @@ def test_compute_epsilon_keeps_dropped_rdp_orders_out_of_the_log(caplog):
     assert np.isfinite(eps)
     assert eps > 0
     assert not [r for r in caplog.records if r.name == "absl"], caplog.text[:500]
+
+
+def test_resuming_a_release_from_a_backup_is_refused(tmp_path):
+    """The noisy attribute histograms are released in fit and are not in a backup: resuming
+    would release again uncounted, so it is refused; without a backup the run starts."""
+    model = tg.DoppelGANger(declared_spec(), sample_len=2, seed=0,
+                            dp=tg.DPConfig(noise_multiplier=1.3, l2_norm_clip=0.5), **TINY_DP)
+    assert model.attribute_source == "released"
+    model.compile()
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / "training_metadata.json").write_text('{"epoch": 0}')
+    with pytest.raises(ValueError, match="resume this private run .* release again"):
+        model.fit(toy_frame(n=20), epochs=1, batch_size=10, verbose=0,
+                  callbacks=[keras.callbacks.BackupAndRestore(str(backup))])
+    (backup / "training_metadata.json").unlink()
+    history = model.fit(toy_frame(n=20), epochs=1, batch_size=10, verbose=0,
+                        callbacks=[keras.callbacks.BackupAndRestore(str(backup))])
+    assert len(history.history["d_loss"]) == 1

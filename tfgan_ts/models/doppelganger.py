@@ -281,6 +281,8 @@ class DoppelGANger(DoppelGANgerNetworks, SequenceTraining, SequenceGeneration, D
         History has ``embedding_distance``."""
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        if self.dp is not None:
+            self._check_restart(callbacks)
         if self._uses_embedding:
             kwargs.setdefault("shuffle", False)
             history = self._embedding_fit(x, epochs, batch_size or 100, callbacks, verbose,

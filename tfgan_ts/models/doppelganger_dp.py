@@ -3,6 +3,8 @@ one Gaussian mechanism per step) and the link to the model's privacy ledger."""
 
 from __future__ import annotations
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -60,6 +62,25 @@ class DPTraining:
                 "DP-SGD does not run under the mixed_float16 policy: loss scaling skips "
                 "overflowing steps, and whether a step overflows depends on the data outside "
                 "the accountant's view. Use float32 or mixed_bfloat16")
+
+    def _check_restart(self, callbacks) -> None:
+        """ValueError when ``BackupAndRestore`` is about to resume a private run that makes a
+        one-shot release (noisy attribute histograms, the embedding): the release is not in
+        the backup, so the resumed run would release again while its ledger counted only
+        the new release, not the first one the restored weights were trained with."""
+        private = [c.name for c in self.spec.attributes if c.name not in self.ledger.public]
+        releases = self.dp.mechanism == "embedding" or (
+            self.attribute_source == "released" and private)
+        for cb in callbacks or []:
+            if releases and isinstance(cb, keras.callbacks.BackupAndRestore) and \
+                    os.path.isdir(cb.backup_dir) and os.listdir(cb.backup_dir):
+                raise ValueError(
+                    f"BackupAndRestore would resume this private run from {cb.backup_dir!r}, "
+                    "but its one-shot release (attribute histograms or embedding) is not in "
+                    "the backup: the resumed run would release again and its privacy ledger "
+                    "could not count both. Delete the backup and start the run anew, or "
+                    "train with attribute_source='generator' and mechanism='dp-sgd' (no "
+                    "release), whose DP-SGD steps resume with their count")
 
     def _dp_begin(self, shape, epochs, steps_per_epoch=None):
         """Check that the dataset is this model's Poisson sample, open a ledger segment, and
