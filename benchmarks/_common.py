@@ -78,6 +78,46 @@ def write_json(path: Path, result: dict) -> None:
     print(f"wrote {path}")
 
 
+def run_measured(cmd: list[str], env: dict, what: str) -> dict:
+    """Run ``cmd`` under ``/usr/bin/time -v``: the JSON of its last output line plus
+    ``peak_gb``, its peak resident memory. RuntimeError with the end of stderr if it fails."""
+    import re
+    import sys
+
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
+                          env=env, check=False)
+    if proc.returncode:
+        raise RuntimeError(f"{what} failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])
+    result["peak_gb"] = peak_kb / 1024**2
+    print(json.dumps(result), file=sys.stdout, flush=True)
+    return result
+
+
+def main_job_model(work: Path, epochs: int = 2) -> Path:
+    """``work/traffic.keras``: the main job's DoppelGANger (``tfgan-ts synthesize``, same
+    architecture) trained ``epochs`` epochs, made once (speed does not depend on training)."""
+    model = Path(work) / "traffic.keras"
+    if not model.exists():
+        root = Path(__file__).resolve().parent.parent
+        subprocess.run(["tfgan-ts", "synthesize", "--epochs", str(epochs), "--no-report",
+                        "--save", str(model), "--out", str(Path(work) / "train_syn.csv"),
+                        "--quiet"], check=True, cwd=work,
+                       env={**os.environ, "PYTHONPATH": str(root)})
+    return model
+
+
+def write_runs(path, runs: list[dict]) -> None:
+    """The runs of a script with its command line, the date and the machine, as JSON."""
+    import sys
+    import time
+
+    write_json(Path(path), {"command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]),
+                            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                            "machine": machine_info(), "runs": runs})
+
+
 def rss_mib() -> dict:
     """Current and peak resident set size of this process (MiB), from /proc/self/status."""
     out = {}

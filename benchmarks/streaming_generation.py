@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from _common import main_job_model, run_measured, write_runs  # noqa: E402  (run as a script)
 
 
 def child(args: argparse.Namespace) -> None:
@@ -54,21 +55,14 @@ def child(args: argparse.Namespace) -> None:
 
 def run_child(mode: str, n: int, model: Path, out: Path | None, seed: int,
               pythonpath: Path) -> dict:
-    cmd = ["/usr/bin/time", "-v", sys.executable, __file__, "--child", mode, "--model",
-           str(model), "-n", str(n), "--seed", str(seed)]
+    cmd = [sys.executable, __file__, "--child", mode, "--model", str(model), "-n", str(n),
+           "--seed", str(seed)]
     if out is not None:
         cmd += ["--out", str(out)]
     env = {**os.environ, "PYTHONPATH": str(pythonpath), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    wall = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    wall = time.perf_counter() - wall
-    if proc.returncode:
-        raise RuntimeError(f"{mode} n={n} failed:\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])
-    result.update(mode=mode, n=n, peak_gb=peak_kb / 1024**2, process_seconds=wall,
-                  sequences_per_s=n / result["seconds"], code=str(pythonpath))
-    print(json.dumps(result), flush=True)
+    result = run_measured(cmd, env, f"{mode} n={n}")
+    result.update(mode=mode, n=n, sequences_per_s=n / result["seconds"],
+                  code=str(pythonpath))
     return result
 
 
@@ -100,12 +94,7 @@ def main() -> None:
         return
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    model = work / "traffic.keras"
-    if not model.exists():  # the main job's model (same architecture), briefly trained
-        subprocess.run(["tfgan-ts", "synthesize", "--epochs", str(args.epochs), "--no-report",
-                        "--save", str(model), "--out", str(work / "train_syn.csv"),
-                        "--quiet"], check=True, cwd=work,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    model = main_job_model(work, args.epochs)
     runs = []
     for r in range(args.repeats):
         runs.append(run_child("memory", args.small, model, None, r, ROOT))
@@ -122,15 +111,7 @@ def main() -> None:
     runs.append(large)
     subprocess.run(["rm", "-rf", str(big)], check=True)
 
-    sys.path.insert(0, str(HERE))
-    from _common import machine_info
-
-    record = {"command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]),
-              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "machine": machine_info(), "runs": runs}
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(record, indent=1))
-    print(f"wrote {args.json}")
+    write_runs(args.json, runs)
 
 
 if __name__ == "__main__":

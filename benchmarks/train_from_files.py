@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from _common import main_job_model, run_measured, write_runs  # noqa: E402  (run as a script)
 
 
 def child(args: argparse.Namespace) -> None:
@@ -46,17 +47,12 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_child(mode: str, args) -> dict:
-    cmd = ["/usr/bin/time", "-v", sys.executable, __file__, "--child", mode, "--data",
+    cmd = [sys.executable, __file__, "--child", mode, "--data",
            str(Path(args.work) / "weeks"), "--epochs", str(args.epochs)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if proc.returncode:
-        raise RuntimeError(f"{mode} failed:\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])
-    result.update(mode=mode, n=args.n, epochs=args.epochs, peak_gb=peak_kb / 1024**2,
+    result = run_measured(cmd, env, mode)
+    result.update(mode=mode, n=args.n, epochs=args.epochs,
                   sequences_per_s=args.n * args.epochs / result["seconds"])
-    print(json.dumps(result), flush=True)
     return result
 
 
@@ -76,11 +72,7 @@ def main() -> None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    model = work / "traffic.keras"
-    if not model.exists():
-        subprocess.run(["tfgan-ts", "synthesize", "--epochs", "2", "--no-report", "--save",
-                        str(model), "--out", str(work / "train_syn.csv"), "--quiet"],
-                       check=True, cwd=work, env=env)
+    model = main_job_model(work)
     if not (work / "weeks").exists():
         subprocess.run(["tfgan-ts", "generate", "--model", str(model), "-n", str(args.n),
                         "--seed", "0", "--out", str(work / "weeks"), "--quiet"], check=True,
@@ -89,15 +81,7 @@ def main() -> None:
     for _ in range(args.repeats):
         runs.append(run_child("memory", args))
         runs.append(run_child("files", args))
-    sys.path.insert(0, str(HERE))
-    from _common import machine_info
-
-    record = {"command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]),
-              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "machine": machine_info(), "runs": runs}
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(record, indent=1))
-    print(f"wrote {args.json}")
+    write_runs(args.json, runs)
 
 
 if __name__ == "__main__":
