@@ -6,9 +6,11 @@ Usage::
     python benchmarks/memory_main_job.py SOURCE_DIR [RUNS] [--env NAME=VALUE ...] [-- CLI ARGS]
 
 Each run is a fresh ``python`` process with ``PYTHONPATH=SOURCE_DIR`` that runs the command
-line in-process (``tfgan_ts.cli.main``) in an empty temporary folder, with hooks on the
-phases: the CLI's and the report's progress steps (``tfgan_ts.progress.step``), the spec's
-transform and inverse transform and DoppelGANger's fit. At each phase boundary the child
+line in-process in an empty temporary folder (``tfgan_ts.cli.entry.run`` where it exists,
+with the program's process settings as ``python -m tfgan_ts.cli`` has them, else
+``main``), with hooks on the phases: the CLI's and the report's progress steps
+(``tfgan_ts.progress.step``), the spec's transform and inverse transform and DoppelGANger's
+fit. At each phase boundary the child
 reads the kernel's peak resident set (``VmHWM`` in ``/proc/self/status``) and resets it
 (``echo 5 > /proc/self/clear_refs``), so each phase's peak is its own; the largest is the
 process's peak, as ``/usr/bin/time -v`` reports it. ``--env`` sets variables for the child
@@ -110,7 +112,7 @@ def synthesize(args):
     return real_main(args)
 sequences._cmd_synthesize = synthesize  # add_synthesize reads it when building
 from tfgan_ts.cli import entry
-code = entry.main(sys.argv[1:])
+code = getattr(entry, "run", entry.main)()  # run(): the program, with its process settings
 switch("end")
 json.dump({"code": code, "phases": PHASES}, open("phases.json", "w"))
 '''
