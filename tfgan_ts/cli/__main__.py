@@ -2,6 +2,6 @@
 
 import sys
 
-from .entry import main
+from .entry import run
 
-sys.exit(main())
+sys.exit(run())

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..memory import release_free_memory
 from ..progress import step
 from .flags import declarations, split_list
 from .frames import coerce_to_spec, parse_dates, read_frame, write_frame
@@ -200,6 +201,8 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     history = model.fit(train, epochs=args.epochs, batch_size=batch_size, verbose=0,
                         callbacks=[] if args.quiet else [epoch_progress(args.epochs)])
     print(f"trained in {time.perf_counter() - start:.0f} s")
+    model.train_function = None  # the traced training step (Keras makes it anew in a fit)
+    release_free_memory()
     privacy = None
     if dp is not None:
         spent, privacy = model.ledger.spent(), model.ledger.report()
@@ -214,6 +217,7 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     with step(f"writing {args.out}", not args.quiet):
         write_frame(synthetic, args.out)
     print(f"wrote {len(synthetic)} rows ({n} sequences) to {args.out}")
+    release_free_memory()
     folder = Path(args.out).resolve().parent
     (folder / "spec.json").write_text(model.spec.to_json())
     if args.save:

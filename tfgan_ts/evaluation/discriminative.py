@@ -308,9 +308,11 @@ def discriminative_score(
             random_state=int(rng.integers(2**31 - 1)),
         )
         fit = (x[idx_fit], m[idx_fit], labels[idx_fit])
-        ran = classifier.train(r, fit, (x[idx_val], m[idx_val], labels[idx_val]), epochs,
-                               batch_size, patience)
-        acc = classifier.accuracy(x[idx_test], m[idx_test], labels[idx_test])
+        validation = (x[idx_val], m[idx_val], labels[idx_val])
+        test = (x[idx_test], m[idx_test], labels[idx_test])
+        del x, m  # the three splits are copies: free the pool before the network trains
+        ran = classifier.train(r, fit, validation, epochs, batch_size, patience)
+        acc = classifier.accuracy(*test)
         accuracies.append(acc)
         train_accuracies.append(classifier.accuracy(*fit))
         epochs_trained.append(ran)

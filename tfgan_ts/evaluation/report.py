@@ -4,8 +4,8 @@ and figures — as a DataFrame, JSON, or a self-contained HTML page."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
-import functools
 import html
 import json
 import math
@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import progress
+from ..memory import release_free_memory
 from . import report_sections as sections
 from .prepared import PreparedFrame, prepare
 from .verdict import judge, rules
@@ -213,7 +214,13 @@ def report(real: pd.DataFrame | PreparedFrame, synthetic: pd.DataFrame | Prepare
     """
     if not spec.fitted_:
         spec.fit(real.frame if isinstance(real, PreparedFrame) else real)
-    step = functools.partial(progress.step, verbose=verbose, prefix="report: ")
+
+    @contextlib.contextmanager
+    def step(name):  # each step's freed memory back to the system before the next starts
+        with progress.step(name, verbose=verbose, prefix="report: "):
+            yield
+            release_free_memory()
+
     with step("reading the frames"):
         real, synthetic = prepare(real, spec), prepare(synthetic, spec)
         holdout = prepare(holdout, spec) if holdout is not None else None
