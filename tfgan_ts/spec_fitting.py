@@ -59,6 +59,7 @@ class SpecFit:
         self.attrs = {c.name: [] for c in spec.attributes}
         self.feats = {c.name: [] for c in spec.features}
         self.time: TimeScan | None = None
+        self.wide_time_dtype: str | None = None  # the time column's dtype of wide data
         self.first: tuple | None = None  # (fmt, wide labels, id dtype, columns)
         self.chunks = 0
         self.n = 0
