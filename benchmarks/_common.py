@@ -82,7 +82,6 @@ def run_measured(cmd: list[str], env: dict, what: str) -> dict:
     """Run ``cmd`` under ``/usr/bin/time -v``: the JSON of its last output line plus
     ``peak_gb``, its peak resident memory. RuntimeError with the end of stderr if it fails."""
     import re
-    import sys
 
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
                           env=env, check=False)
@@ -91,7 +90,6 @@ def run_measured(cmd: list[str], env: dict, what: str) -> dict:
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])
     result["peak_gb"] = peak_kb / 1024**2
-    print(json.dumps(result), file=sys.stdout, flush=True)
     return result
 
 

@@ -63,6 +63,7 @@ def run_child(mode: str, n: int, model: Path, out: Path | None, seed: int,
     result = run_measured(cmd, env, f"{mode} n={n}")
     result.update(mode=mode, n=n, sequences_per_s=n / result["seconds"],
                   code=str(pythonpath))
+    print(json.dumps(result), flush=True)
     return result
 
 

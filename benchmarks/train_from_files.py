@@ -53,6 +53,7 @@ def run_child(mode: str, args) -> dict:
     result = run_measured(cmd, env, mode)
     result.update(mode=mode, n=args.n, epochs=args.epochs,
                   sequences_per_s=args.n * args.epochs / result["seconds"])
+    print(json.dumps(result), flush=True)
     return result
 
 
