@@ -21,6 +21,18 @@ from .spec_checks import show_value
 PARQUET = (".parquet", ".pq")
 
 
+def _is_csv(path: Path) -> bool:
+    """A CSV by its name (``x.csv``, or compressed as pandas reads it: ``x.csv.gz``)."""
+    return ".csv" in "".join(path.suffixes).lower()
+
+
+def _parquet_files(path: Path) -> list[Path]:
+    """``path`` itself, or the Parquet files of a folder (and its sub-folders) by name."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.suffix.lower() in PARQUET)
+
+
 class Written(NamedTuple):
     """What :meth:`DoppelGANger.generate_to` wrote: the path, sequences, rows, part files."""
 
@@ -36,7 +48,7 @@ def output_kind(path) -> str:
     so an old data set is never mixed with a new one."""
     p = Path(path)
     suffix = p.suffix.lower()
-    if ".csv" in "".join(p.suffixes).lower():  # compressed by pandas when named .csv.gz
+    if _is_csv(p):
         return "csv"
     if suffix in PARQUET:
         return "parquet"
@@ -136,8 +148,7 @@ def _parquet_tables(path: Path, columns) -> Iterator:
     order of the file names."""
     import pyarrow.parquet as pq
 
-    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in PARQUET) \
-        if path.is_dir() else [path]
+    files = _parquet_files(path)
     if not files:
         raise ValueError(f"{str(path)!r} holds no .parquet files")
     for f in files:
@@ -150,7 +161,7 @@ def iter_rows(source, rows: int, columns=None) -> Iterator[pd.DataFrame]:
     path = Path(source)
     if not path.exists():
         raise ValueError(f"{str(source)!r} does not exist")
-    if path.is_file() and ".csv" in "".join(path.suffixes).lower():
+    if path.is_file() and _is_csv(path):
         with pd.read_csv(path, chunksize=rows, usecols=columns) as reader:
             yield from reader
         return
@@ -177,11 +188,9 @@ def count_rows(source) -> int:
     import pyarrow.parquet as pq
 
     path = Path(source)
-    if path.is_file() and ".csv" in "".join(path.suffixes).lower():
+    if path.is_file() and _is_csv(path):
         return sum(len(chunk) for chunk in iter_rows(path, 100_000))
-    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in PARQUET) \
-        if path.is_dir() else [path]
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in _parquet_files(path))
 
 
 def whole_examples(chunks: Iterable[pd.DataFrame], example_id: str) -> Iterator[pd.DataFrame]:
