@@ -51,3 +51,10 @@ def thread_settings() -> dict:
     """TensorFlow's intra- and inter-op thread settings (0 means its default: all cores)."""
     return {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
             "inter_op": tf.config.threading.get_inter_op_parallelism_threads()}
+
+
+def multi_worker(strategy) -> bool:
+    """Whether ``strategy`` is a MultiWorkerMirroredStrategy over several workers (the test
+    Keras itself makes before it reduces the logs of a step)."""
+    return (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+            and strategy.extended._in_multi_worker_mode())  # noqa: SLF001 (as Keras does)

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from ..gan import make_optimizer, prepare_optimizer
+from ..runtime import multi_worker
 
 
 def check_positive_int(name: str, value, minimum: int = 1) -> int:
@@ -19,13 +19,6 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
-
-
-def multi_worker(strategy) -> bool:
-    """Whether ``strategy`` is a MultiWorkerMirroredStrategy over several workers (the test
-    Keras itself makes before it reduces the logs of a step)."""
-    return (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
-            and strategy.extended._in_multi_worker_mode())  # noqa: SLF001 (as Keras does)
 
 
 class GANModel(keras.Model):

@@ -16,6 +16,7 @@ from ..gan.dp.config import HISTOGRAM
 from ..privacy_unit import one_sequence_per_unit, unit_codes, unit_weights
 from ..sequence_data import SequenceData
 from .attribute_table import AttributeTable, released_table
+from .base import check_positive_int
 from .sequence_pipeline import file_batches, fixed_size_batches, poisson_batches
 
 
@@ -66,8 +67,7 @@ class SequenceTraining:
                              "memory: pass a DataFrame or SequenceData, not files")
         for name, value in (("batch_size", batch_size), ("chunk_rows", chunk_rows),
                             ("shuffle_buffer", shuffle_buffer)):
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_positive_int(name, value)
         if not self.spec.fitted_:
             self.spec.fit(source, chunk_rows=chunk_rows)
         if not self._networks_ready:

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from ..frame_chunks import ChunkWriter, Written, count_rows, iter_rows
 from ..sequence_data import SequenceData
+from .base import check_positive_int
 from .sequence_generation import generate_batches, iter_batches
 
 
@@ -141,9 +142,7 @@ class SequenceGeneration:
         writer = ChunkWriter(path)  # checks the path before any work
         plan = self._generation_plan(n, attributes, seed, batch_size)
         n = plan[1]
-        if not isinstance(sequences_per_file, (int, np.integer)) or sequences_per_file < 1:
-            raise ValueError("sequences_per_file must be a positive integer, got "
-                             f"{sequences_per_file!r}")
+        check_positive_int("sequences_per_file", sequences_per_file)
         per_file = max(1, int(sequences_per_file) // batch_size)
         bar = keras.utils.Progbar(n, unit_name="sequence") if verbose else None
         try:

@@ -8,6 +8,7 @@ import secrets
 
 import tensorflow as tf
 
+from ...runtime import multi_worker
 from .plan import PoissonPlan
 
 
@@ -21,7 +22,7 @@ def shared_seed(strategy=None, bits: int = 62) -> int:
     worker with the chief's initial value (that is how the strategy keeps replicas equal),
     so the seed is the chief's, sent within the cluster. Elsewhere: a fresh local seed."""
     parts = [secrets.randbits(62) for _ in range(-(-bits // 62))]
-    if strategy is not None and strategy.extended._in_multi_worker_mode():  # noqa: SLF001
+    if strategy is not None and multi_worker(strategy):
         with strategy.scope():
             shared = tf.Variable(tf.constant(parts, tf.int64), trainable=False)
         parts = [int(v) for v in shared.numpy()]
